@@ -1,0 +1,160 @@
+# radesk — non-recursive build.
+#
+#   make            build build/radesk (and its translations)
+#   make run        install what is missing, prepare demo/, open the TUI
+#   make check      install what is missing, build, run every test, then the
+#                   unit and CLI tests again under AddressSanitizer + UBSan
+#   make bench      benchmarks, results appended to build/bench.txt
+#   make fuzz       libFuzzer targets (clang), short runs
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by wildcard: a new .c file in a module folder, a new
+# tests/unit/<module>/test_*.c or a new po/zh_CN/*.po needs no Makefile edit.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+SAN      ?=
+CC       ?= cc
+VERSION  := 0.1.0
+
+PKGS := ncursesw formw menuw panelw sqlite3 libcrypto libssl libcurl \
+        libqrencode pangocairo cairo-pdf jansson inih libargon2 libp11 p11-kit-1
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CUPS_CFLAGS = $(shell cups-config --cflags 2>/dev/null)
+CUPS_LIBS   = $(shell cups-config --libs 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-truncation -Wvla
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -I. $(PKG_CFLAGS) $(CUPS_CFLAGS) \
+           -DRADESK_VERSION='"$(VERSION)"' -DRADESK_PREFIX='"$(PREFIX)"' -MMD -MP
+LDLIBS  += $(PKG_LIBS) $(CUPS_LIBS) -lm -ldl -lpthread
+
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+MODULES := core data forms print ca ukey workflows ui cli
+LIB_SRC := $(filter-out cli/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MIGRATIONS := $(sort $(wildcard data/migrations/*.sql))
+LIB_OBJ  += $(BUILD)/obj/gen/migrations.o
+MAIN_OBJ := $(BUILD)/obj/cli/main.o
+LIB     := $(BUILD)/libradesk.a
+BIN     := $(BUILD)/radesk
+
+UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_HELP := $(wildcard tests/unit/*.c)
+UNIT_HOBJ := $(UNIT_HELP:%.c=$(BUILD)/obj/%.o)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+SHIM_SRC  := $(wildcard tests/shims/*.c)
+SHIM_SO   := $(patsubst tests/shims/%.c,$(BUILD)/shims/%.so,$(SHIM_SRC))
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+PO_FILES := $(wildcard po/zh_CN/*.po)
+MO       := $(BUILD)/locale/zh_CN/LC_MESSAGES/radesk.mo
+
+.PHONY: all run check test bench fuzz soak install clean deps tests tools pot lint
+all: $(BIN) $(MO)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-migrations
+	@mkdir -p $(dir $@)
+	@scripts/embed-migrations $(MIGRATIONS) > $@
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(UNIT_HOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_HOBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/shims/%.so: tests/shims/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(MO): $(PO_FILES)
+	@mkdir -p $(dir $@)
+	msgcat --use-first -o $(BUILD)/zh_CN.po $(PO_FILES)
+	msgfmt --check -o $@ $(BUILD)/zh_CN.po
+
+tests: $(BIN) $(MO) $(UNIT_BIN) $(TOOL_BIN) $(SHIM_SO)
+
+# The message catalogue template, from every _() and N_() in the sources.
+pot:
+	@mkdir -p $(BUILD)
+	xgettext --from-code=UTF-8 -k_ -kN_ -c'TRANSLATORS' -o $(BUILD)/radesk.pot $(sort $(LIB_SRC) cli/main.c)
+
+run:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo-env
+	@RADESK_CONFIG=$(CURDIR)/demo/radesk.conf exec $(BIN) --config $(CURDIR)/demo/radesk.conf
+
+check:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory pot
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests
+	@tests/run --build $(BUILD) --asan-build build-asan
+
+test: tests
+	@tests/run --build $(BUILD)
+
+bench: $(BIN) $(BENCH_BIN)
+	@bench/run $(BUILD)
+
+soak: tests
+	@SOAK=1 tests/run --build $(BUILD) --only integration
+
+fuzz:
+	@scripts/install-deps
+	@tests/fuzz/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES \
+	  $(DESTDIR)$(PREFIX)/share/radesk
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/radesk
+	install -m 0644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES/radesk.mo
+	install -m 0644 docs/radesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/radesk.1
+	install -m 0644 docs/radesk.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/radesk.conf.5
+	cp -R share/. $(DESTDIR)$(PREFIX)/share/radesk/ 2>/dev/null || true
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --suppress=missingIncludeSystem -I. $(MODULES)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench -name '*.d' 2>/dev/null)

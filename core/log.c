@@ -1,0 +1,29 @@
+/* Logging through a callback; modules never print on their own. */
+#include "core/core.h"
+
+#include <stdio.h>
+
+void rd_log(const rd_logger *lg, rd_log_level level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	if (!lg || !lg->fn || level < lg->min)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	lg->fn(lg->ud, level, msg);
+}
+
+static void log_to_stderr(void *ud, rd_log_level level, const char *msg)
+{
+	static const char *const names[] = {"debug", "info", "warning", "error"};
+	(void)ud;
+	fprintf(stderr, "radesk: %s: %s\n", names[level], msg);
+}
+
+rd_logger rd_logger_stderr(rd_log_level min)
+{
+	rd_logger lg = {log_to_stderr, NULL, min};
+	return lg;
+}

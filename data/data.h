@@ -1,0 +1,95 @@
+/* data — SQLite storage: schema migrations, repositories, the audit chain
+ * and field encryption.  The only module that speaks SQL.
+ *
+ * Each workflow step is one transaction: rd_db_begin, the changes, the
+ * audit row (rd_audit_append), rd_db_commit; on any error rd_db_rollback.
+ * Sections below are per area; append new ones at the end. */
+#ifndef RADESK_DATA_H
+#define RADESK_DATA_H
+
+#include "core/core.h"
+
+typedef struct rd_db rd_db;
+
+typedef struct rd_db_options {
+	bool create;           /* create the file if missing (radesk init) */
+	bool readonly;         /* auditors' reports; no migrations */
+	int busy_timeout_ms;   /* 0: 5000 */
+} rd_db_options;
+
+/* Opens, sets WAL, foreign keys and the busy timeout, and applies pending
+ * migrations in one transaction.  A database written by a newer radesk is
+ * refused (RD_E_DATA, message says which version).  Errors name the file. */
+rd_code rd_db_open(rd_db **out, const char *path, const rd_db_options *opt, rd_err *e);
+void rd_db_close(rd_db *db);
+const char *rd_db_path(const rd_db *db);
+int rd_db_schema_version(rd_db *db);
+int rd_db_known_version(void); /* the newest migration this binary has */
+
+/* BEGIN IMMEDIATE: the write lock is taken now, so a busy database fails
+ * here (RD_E_BUSY) and not half way through a step. */
+rd_code rd_db_begin(rd_db *db, rd_err *e);
+rd_code rd_db_commit(rd_db *db, rd_err *e);
+void rd_db_rollback(rd_db *db);
+
+/* ---- audit trail --------------------------------------------------------
+ * Append-only, hash chained: hash = SHA-256(prev_hash || canonical row).
+ * Call inside the transaction of the change it records.  details is a JSON
+ * object text (may be NULL) and must never hold a secret. */
+rd_code rd_audit_append(rd_db *db, time_t at, const char *operator_name, const char *action,
+			const char *object, const char *details_json, rd_err *e);
+
+typedef struct rd_audit_row {
+	int64_t seq;
+	time_t at;
+	const char *operator_name, *action, *object, *details, *prev_hash, *hash;
+} rd_audit_row;
+typedef int (*rd_audit_fn)(void *ud, const rd_audit_row *row); /* non-zero stops */
+/* Rows with at >= since (0: all), optionally only for one object, in order. */
+rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn fn, void *ud, rd_err *e);
+
+typedef struct rd_audit_result {
+	int64_t entries;
+	int64_t first_bad;  /* 0 when the chain holds */
+	char why[256];
+} rd_audit_result;
+rd_code rd_audit_verify(rd_db *db, rd_audit_result *res, rd_err *e);
+int64_t rd_audit_count(rd_db *db);
+
+/* ---- operators ------------------------------------------------------------ */
+typedef struct rd_operator_row {
+	int64_t id;
+	char name[64];
+	char role[16];            /* clerk | reviewer | admin | auditor */
+	char pw_hash[256];        /* Argon2id encoded string */
+	int failed_logins;
+	time_t locked_until;      /* automatic lockout after failures */
+	bool disabled;            /* locked by an admin */
+	time_t created_at, last_login_at;
+} rd_operator_row;
+
+rd_code rd_operator_insert(rd_db *db, const rd_operator_row *op, int64_t *id, rd_err *e);
+/* Case-insensitive name.  RD_E_NOTFOUND when missing. */
+rd_code rd_operator_get(rd_db *db, const char *name, rd_operator_row *out, rd_err *e);
+rd_code rd_operator_update(rd_db *db, const rd_operator_row *op, rd_err *e);
+typedef int (*rd_operator_fn)(void *ud, const rd_operator_row *op);
+rd_code rd_operator_each(rd_db *db, rd_operator_fn fn, void *ud, rd_err *e);
+int64_t rd_operator_count(rd_db *db);
+
+/* ---- field encryption -------------------------------------------------------
+ * AES-256-GCM for personal identifiers at rest, HMAC-SHA-256 blind index to
+ * find them.  The key file (0600, 64 random bytes: 32 encryption, 32 index)
+ * is made by radesk init. */
+typedef struct rd_keys {
+	unsigned char enc[32];
+	unsigned char idx[32];
+} rd_keys;
+rd_code rd_keys_create(const char *path, rd_err *e);      /* refuses to overwrite */
+rd_code rd_keys_load(const char *path, rd_keys *out, rd_err *e); /* checks mode 0600 */
+/* "v1:" base64(nonce || ciphertext || tag); malloc'd. */
+rd_code rd_seal(const rd_keys *k, const char *plain, char **out, rd_err *e);
+rd_code rd_unseal(const rd_keys *k, const char *sealed, char **plain, rd_err *e);
+/* hex HMAC of a normalised value, with a per-field label as domain separator */
+void rd_blind_index(const rd_keys *k, const char *label, const char *value, char out[65]);
+
+#endif

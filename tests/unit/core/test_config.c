@@ -1,0 +1,89 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "core/core.h"
+
+static void defaults_apply(void **state)
+{
+	rd_config *c = rd_config_defaults();
+	assert_string_equal(rd_config_str(c, "radesk", "service_point"), "SP01");
+	assert_int_equal(rd_config_int(c, "security", "lockout_failures"), 5);
+	rd_config_free(c);
+}
+
+static void unknown_key_names_file_line_key(void **state)
+{
+	rd_config *c = rd_config_defaults();
+	rd_err e;
+	rd_code rc = rd_config_parse_string(c, "[radesk]\nservice_point = X\n\n[ui]\ncolour = red\n", "t.conf", &e);
+	assert_int_equal(rc, RD_E_CONFIG);
+	assert_non_null(strstr(e.field, "t.conf:5"));
+	assert_non_null(strstr(e.field, "colour"));
+	rd_config_free(c);
+}
+
+static void malformed_int_is_error(void **state)
+{
+	rd_config *c = rd_config_defaults();
+	rd_err e;
+	assert_int_equal(rd_config_parse_string(c, "[ui]\nidle_lock_minutes = soon\n", "t.conf", &e), RD_E_CONFIG);
+	assert_non_null(strstr(e.field, "t.conf:2"));
+	assert_int_equal(rd_config_parse_string(c, "[ui]\nidle_lock_minutes = 9999\n", "t.conf", &e), RD_E_CONFIG);
+	rd_config_free(c);
+}
+
+static void unknown_section_is_error(void **state)
+{
+	rd_config *c = rd_config_defaults();
+	rd_err e;
+	assert_int_equal(rd_config_parse_string(c, "[nonsense]\na = b\n", "t.conf", &e), RD_E_CONFIG);
+	assert_non_null(strstr(e.msg, "nonsense"));
+	rd_config_free(c);
+}
+
+static void values_override_defaults(void **state)
+{
+	rd_config *c = rd_config_defaults();
+	assert_int_equal(rd_config_parse_string(c, "[ui]\nidle_lock_minutes = 7\n", "t.conf", NULL), RD_OK);
+	assert_int_equal(rd_config_int(c, "ui", "idle_lock_minutes"), 7);
+	rd_config_free(c);
+}
+
+static void time_parse_rejects_impossible_dates(void **state)
+{
+	time_t t;
+	assert_int_equal(rd_time_parse("2026-11-21", &t, NULL), RD_OK);
+	assert_int_equal(rd_time_parse("2026-02-30", &t, NULL), RD_E_INVALID);
+	assert_int_equal(rd_time_parse("yesterday", &t, NULL), RD_E_INVALID);
+	assert_int_equal(rd_time_parse("2026-11-21T09:00:00Z", &t, NULL), RD_OK);
+	char buf[32];
+	rd_time_iso(t, buf);
+	assert_string_equal(buf, "2026-11-21T09:00:00Z");
+}
+
+static void utf8_counts_characters(void **state)
+{
+	assert_int_equal(rd_utf8_chars("张三abc"), 5);
+	assert_int_equal(rd_utf8_chars("\xff"), -1);
+	assert_false(rd_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	assert_false(rd_utf8_valid("\xc0\xaf", 2));     /* overlong */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_apply),
+		cmocka_unit_test(unknown_key_names_file_line_key),
+		cmocka_unit_test(malformed_int_is_error),
+		cmocka_unit_test(unknown_section_is_error),
+		cmocka_unit_test(values_override_defaults),
+		cmocka_unit_test(time_parse_rejects_impossible_dates),
+		cmocka_unit_test(utf8_counts_characters),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
