@@ -72,11 +72,17 @@ rd_env() {
 	fi
 }
 
-# as USER CMD...: run radesk as an operator (password from the environment)
-as() {
-	local u=$1; shift
-	RADESK_PASSWORD="$u-password-1" "$RADESK" --as "$u" "$@"
-}
+# as USER ARGS...: run radesk as an operator (password <user>-password-1
+# from the environment).  rdas is the same as a program, for use after env.
+mkdir -p "$TESTTMP/bin"
+cat >"$TESTTMP/bin/rdas" <<RDAS
+#!/bin/sh
+u=\$1; shift
+RADESK_PASSWORD="\${RADESK_PASSWORD:-\$u-password-1}" exec "$RADESK" --as "\$u" "\$@"
+RDAS
+chmod +x "$TESTTMP/bin/rdas"
+export PATH="$TESTTMP/bin:$PATH"
+as() { local u=$1; shift; RADESK_PASSWORD="$u-password-1" "$RADESK" --as "$u" "$@"; }
 
 done_testing() {
 	echo "1..$T_N"

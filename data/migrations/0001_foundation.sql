@@ -28,3 +28,11 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+-- The count and last hash of the trail, updated with every row, so that
+-- rows cut from the end are noticed by the verifier.
+CREATE TABLE audit_head (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	entries INTEGER NOT NULL,
+	hash TEXT NOT NULL
+);

@@ -1,0 +1,250 @@
+/* Opening the database: pragmas, migrations, transactions. */
+#include "data/internal.h"
+#include "data/migrations.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+rd_code rd_db_fail(rd_db *db, rd_err *e, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	const char *msg = sqlite3_errmsg(db->h);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return rd_fail_at(e, RD_E_BUSY, db->path,
+				  _("the database is locked by another radesk process; try again in a moment"));
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return rd_fail_at(e, RD_E_IO, db->path,
+				  _("the database is read-only; check the file's and its folder's permissions"));
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		return rd_fail_at(e, RD_E_DATA, db->path,
+				  _("the file is not a radesk database or is damaged (%s); restore it from a backup"),
+				  msg);
+	if ((rc & 0xff) == SQLITE_FULL)
+		return rd_fail_at(e, RD_E_IO, db->path, _("the disk is full"));
+	return rd_fail_at(e, RD_E_DATA, db->path, "%s: %s", what, msg);
+}
+
+rd_code rd_db_prepare(rd_db *db, const char *sql, sqlite3_stmt **st, rd_err *e)
+{
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+		return rd_db_fail(db, e, "prepare");
+	return RD_OK;
+}
+
+rd_code rd_db_exec(rd_db *db, const char *sql, rd_err *e)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return rd_db_fail(db, e, "exec");
+	return RD_OK;
+}
+
+const char *rd_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+int rd_db_known_version(void)
+{
+	int v = 0;
+	for (unsigned i = 0; i < rd_migrations_count; i++)
+		if (rd_migrations[i].version > v)
+			v = rd_migrations[i].version;
+	return v;
+}
+
+static bool migration_applied(rd_db *db, int version)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return false;
+	sqlite3_bind_int(st, 1, version);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+int rd_db_schema_version(rd_db *db)
+{
+	sqlite3_stmt *st;
+	int v = 0;
+	if (sqlite3_prepare_v2(db->h, "SELECT max(version) FROM schema_migrations", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Each pending migration in its own transaction with the row recording it;
+ * the set is forward-only, so a database with a version this binary does
+ * not know was written by a newer radesk. */
+static rd_code migrate(rd_db *db, bool readonly, rd_err *e)
+{
+	rd_code rc;
+	int have = rd_db_schema_version(db), known = rd_db_known_version();
+	if (have > known)
+		return rd_fail_at(e, RD_E_DATA, db->path,
+				  _("the database has schema version %d but this radesk knows only up to %d; "
+				    "use a newer radesk"),
+				  have, known);
+	if (readonly)
+		return RD_OK;
+	for (unsigned i = 0; i < rd_migrations_count; i++) {
+		const struct rd_migration *m = &rd_migrations[i];
+		char rec[256];
+		if (migration_applied(db, m->version))
+			continue;
+		if ((rc = rd_db_begin(db, e)) != RD_OK)
+			return rc;
+		if (migration_applied(db, m->version)) { /* another process was first */
+			rd_db_rollback(db);
+			continue;
+		}
+		snprintf(rec, sizeof rec,
+			 "INSERT INTO schema_migrations(version, name, applied_at) VALUES (%d, '%s', %lld)",
+			 m->version, m->name, (long long)time(NULL));
+		if (sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db->h, rec, NULL, NULL, NULL) != SQLITE_OK) {
+			rd_db_fail(db, e, "migration");
+			rd_err_prefix(e, _("schema migration %04d %s"), m->version, m->name);
+			rd_db_rollback(db);
+			return e ? e->code : RD_E_DATA;
+		}
+		if ((rc = rd_db_commit(db, e)) != RD_OK)
+			return rc;
+	}
+	return RD_OK;
+}
+
+static rd_code check_location(const char *path, bool create, rd_err *e)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return rd_fail_at(e, RD_E_IO, path, _("not a regular file"));
+		if (access(path, R_OK) != 0)
+			return rd_fail_at(e, RD_E_IO, path, _("cannot read the database: %s"), strerror(errno));
+		return RD_OK;
+	}
+	if (!create)
+		return rd_fail_at(e, RD_E_NOTFOUND, path,
+				  _("no database here; create one with 'radesk init --admin NAME' or give --db"));
+	{
+		char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+		rd_code rc = RD_OK;
+		if (slash && slash != dir) {
+			*slash = '\0';
+			rc = rd_mkdir_p(dir, 0700, e);
+			if (rc == RD_OK && access(dir, W_OK) != 0)
+				rc = rd_fail_at(e, RD_E_IO, dir, _("cannot create the database here: %s"),
+						strerror(errno));
+		}
+		free(dir);
+		return rc;
+	}
+}
+
+static rd_code apply_pragmas(rd_db *db, const rd_db_options *opt, rd_err *e)
+{
+	char sql[128];
+	int timeout = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
+	sqlite3_busy_timeout(db->h, timeout);
+	snprintf(sql, sizeof sql, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+	if (rd_db_exec(db, sql, e) != RD_OK)
+		return e ? e->code : RD_E_DATA;
+	if (!(opt && opt->readonly)) {
+		sqlite3_stmt *st;
+		if (rd_db_prepare(db, "PRAGMA journal_mode = WAL", &st, e) != RD_OK)
+			return e ? e->code : RD_E_DATA;
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return rd_db_fail(db, e, "journal_mode");
+	}
+	return rd_db_exec(db,
+			  "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+			  "name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+			  e);
+}
+
+rd_code rd_db_open(rd_db **out, const char *path, const rd_db_options *opt, rd_err *e)
+{
+	rd_db *db;
+	rd_code rc;
+	int flags = (opt && opt->readonly) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	*out = NULL;
+	if ((rc = check_location(path, opt && opt->create, e)) != RD_OK)
+		return rc;
+	if (opt && opt->create)
+		flags |= SQLITE_OPEN_CREATE;
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	}
+	if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = db->h ? rd_db_fail(db, e, "open") : rd_fail_at(e, RD_E_NOMEM, path, _("out of memory"));
+		rd_db_close(db);
+		return rc;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	if (opt && opt->create)
+		chmod(path, 0600); /* personal data, even when encrypted, is the RA's only */
+	if ((rc = apply_pragmas(db, opt, e)) != RD_OK || (rc = migrate(db, opt && opt->readonly, e)) != RD_OK) {
+		rd_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return RD_OK;
+}
+
+void rd_db_close(rd_db *db)
+{
+	if (!db)
+		return;
+	if (db->in_tx)
+		rd_db_rollback(db);
+	sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db);
+}
+
+const char *rd_db_path(const rd_db *db)
+{
+	return db->path;
+}
+
+rd_code rd_db_begin(rd_db *db, rd_err *e)
+{
+	if (db->in_tx)
+		return rd_fail(e, RD_E_INTERNAL, _("a transaction is already open"));
+	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return rd_db_fail(db, e, "begin");
+	db->in_tx = true;
+	return RD_OK;
+}
+
+rd_code rd_db_commit(rd_db *db, rd_err *e)
+{
+	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rd_code rc = rd_db_fail(db, e, "commit");
+		rd_db_rollback(db);
+		return rc;
+	}
+	db->in_tx = false;
+	return RD_OK;
+}
+
+void rd_db_rollback(rd_db *db)
+{
+	if (sqlite3_get_autocommit(db->h) == 0)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = false;
+}

@@ -1,0 +1,16 @@
+/* Internal to workflows/. */
+#ifndef RADESK_WORKFLOWS_INTERNAL_H
+#define RADESK_WORKFLOWS_INTERNAL_H
+
+#include "workflows/workflows.h"
+
+/* A JSON object text from NULL-terminated key, value string pairs (values
+ * may be NULL: skipped).  malloc'd; NULL on ENOMEM.  Never pass secrets. */
+char *rd_details(const char *key, ...);
+
+/* Begin, run step(ctx, ud, e), audit, commit; rollback on any error.
+ * The audit row is written by the step itself with rd_ctx_audit. */
+typedef rd_code (*rd_step_fn)(rd_ctx *ctx, void *ud, rd_err *e);
+rd_code rd_in_transaction(rd_ctx *ctx, rd_step_fn step, void *ud, rd_err *e);
+
+#endif
