@@ -112,7 +112,7 @@ tests: $(BIN) $(MO) $(UNIT_BIN) $(TOOL_BIN) $(SHIM_SO)
 # The message catalogue template, from every _() and N_() in the sources.
 pot:
 	@mkdir -p $(BUILD)
-	xgettext --from-code=UTF-8 -k_ -kN_ -c'TRANSLATORS' -o $(BUILD)/radesk.pot $(sort $(LIB_SRC) cli/main.c)
+	xgettext --language=C --from-code=UTF-8 -k_ -kN_ -c'TRANSLATORS' -o $(BUILD)/radesk.pot $(sort $(LIB_SRC) cli/main.c $(wildcard */*.def))
 
 run:
 	@scripts/install-deps
