@@ -1,0 +1,141 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data/data.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	strcpy(dir, "/tmp/radesk-data-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static rd_db *open_new(const char *name)
+{
+	char path[128];
+	rd_db *db = NULL;
+	rd_db_options o = {.create = true};
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_int_equal(rd_db_open(&db, path, &o, NULL), RD_OK);
+	return db;
+}
+
+static void migrations_apply_once(void **state)
+{
+	rd_db *db = open_new("m.db");
+	int v = rd_db_schema_version(db);
+	assert_int_equal(v, rd_db_known_version());
+	rd_db_close(db);
+	db = open_new("m.db");
+	assert_int_equal(rd_db_schema_version(db), v);
+	rd_db_close(db);
+}
+
+static void audit_chain_verifies_and_counts(void **state)
+{
+	rd_db *db = open_new("a.db");
+	rd_audit_result res;
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(rd_db_begin(db, NULL), RD_OK);
+		assert_int_equal(rd_audit_append(db, 1000 + i, "clerk", "test.step", "RA-1", "{\"i\":1}", NULL), RD_OK);
+		assert_int_equal(rd_db_commit(db, NULL), RD_OK);
+	}
+	assert_int_equal(rd_audit_verify(db, &res, NULL), RD_OK);
+	assert_int_equal(res.entries, 20);
+	assert_int_equal(res.first_bad, 0);
+	assert_int_equal(rd_audit_count(db), 20);
+	rd_db_close(db);
+}
+
+static void audit_outside_transaction_is_refused(void **state)
+{
+	rd_db *db = open_new("b.db");
+	rd_err e;
+	assert_int_equal(rd_audit_append(db, 1, "x", "a", "o", NULL, &e), RD_E_INTERNAL);
+	rd_db_close(db);
+}
+
+static void rolled_back_audit_row_is_gone(void **state)
+{
+	rd_db *db = open_new("c.db");
+	rd_audit_result res;
+	assert_int_equal(rd_db_begin(db, NULL), RD_OK);
+	assert_int_equal(rd_audit_append(db, 1, "x", "a", "o", NULL, NULL), RD_OK);
+	rd_db_rollback(db);
+	assert_int_equal(rd_audit_count(db), 0);
+	assert_int_equal(rd_audit_verify(db, &res, NULL), RD_OK);
+	assert_int_equal(res.first_bad, 0);
+	rd_db_close(db);
+}
+
+static void seal_round_trip_and_tamper(void **state)
+{
+	char path[128];
+	rd_keys k;
+	char *sealed = NULL, *plain = NULL;
+	struct stat st;
+	rd_err e;
+	snprintf(path, sizeof path, "%s/k.key", dir);
+	assert_int_equal(rd_keys_create(path, NULL), RD_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(rd_keys_create(path, &e), RD_E_CONFLICT); /* never overwritten */
+	assert_int_equal(rd_keys_load(path, &k, NULL), RD_OK);
+	assert_int_equal(rd_seal(&k, "11010519491231002X", &sealed, NULL), RD_OK);
+	assert_null(strstr(sealed, "11010519491231002X"));
+	assert_int_equal(rd_unseal(&k, sealed, &plain, NULL), RD_OK);
+	assert_string_equal(plain, "11010519491231002X");
+	free(plain);
+	sealed[10] = sealed[10] == 'A' ? 'B' : 'A';
+	assert_int_equal(rd_unseal(&k, sealed, &plain, &e), RD_E_DATA);
+	assert_null(plain);
+	free(sealed);
+	chmod(path, 0644);
+	assert_int_equal(rd_keys_load(path, &k, &e), RD_E_REFUSED);
+}
+
+static void blind_index_is_keyed_and_labelled(void **state)
+{
+	rd_keys a, b;
+	char x[65], y[65], z[65];
+	memset(&a, 1, sizeof a);
+	memset(&b, 2, sizeof b);
+	rd_blind_index(&a, "id", "110105", x);
+	rd_blind_index(&a, "id", "110105", y);
+	assert_string_equal(x, y);
+	rd_blind_index(&a, "mobile", "110105", z);
+	assert_string_not_equal(x, z);
+	rd_blind_index(&b, "id", "110105", z);
+	assert_string_not_equal(x, z);
+	assert_int_equal(strlen(x), 64);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migrations_apply_once),
+		cmocka_unit_test(audit_chain_verifies_and_counts),
+		cmocka_unit_test(audit_outside_transaction_is_refused),
+		cmocka_unit_test(rolled_back_audit_row_is_gone),
+		cmocka_unit_test(seal_round_trip_and_tamper),
+		cmocka_unit_test(blind_index_is_keyed_and_labelled),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
