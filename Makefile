@@ -60,7 +60,10 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 PO_FILES := $(wildcard po/zh_CN/*.po)
 MO       := $(BUILD)/locale/zh_CN/LC_MESSAGES/radesk.mo
 
-.PHONY: all run check test bench fuzz soak install clean deps tests tools pot lint
+demo-reset:
+	rm -rf demo
+
+.PHONY: demo-reset all run check test bench fuzz soak install clean deps tests tools pot lint
 all: $(BIN) $(MO)
 
 deps:
