@@ -93,3 +93,70 @@ rd_code rd_unseal(const rd_keys *k, const char *sealed, char **plain, rd_err *e)
 void rd_blind_index(const rd_keys *k, const char *label, const char *value, char out[65]);
 
 #endif
+
+/* ---- applications ------------------------------------------------------------
+ * Clear values in, clear values out: identifiers are sealed and indexed
+ * here, with the context's keys.  Strings are "" when absent. */
+typedef struct rd_app_record {
+	int64_t id;
+	char no[32];
+	char service_point[32];
+	char kind[16];          /* individual | organization */
+	char product[48];
+	int years;
+	char username[16];
+	char state[24];
+	int version;
+	char subject_name[256], subject_id_type[24], subject_id_number[40], subject_mobile[24],
+		subject_email[256];
+	char org_name[256], org_uscc[24], org_address[832], org_legal_rep[256];
+	char agent_name[256], agent_id_type[24], agent_id_number[40], agent_mobile[24], agent_email[256];
+	char verify_question[512], verify_answer_hash[256], agreement_version[64];
+	int64_t copied_from;
+	char cancel_reason[512];
+	char created_by[64], updated_by[64];
+	time_t created_at, updated_at;
+} rd_app_record;
+
+/* Inserts a new application and gives it the day's next number
+ * (<prefix>-YYYYMMDD-NNNNNN); fills rec->id, rec->no, rec->version.
+ * RD_E_CONFLICT when the user name is taken by a live application. */
+rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_record *rec, rd_err *e);
+/* By number; RD_E_NOTFOUND when missing. */
+rd_code rd_app_get(rd_db *db, const rd_keys *k, const char *no, rd_app_record *out, rd_err *e);
+rd_code rd_app_get_by_id(rd_db *db, const rd_keys *k, int64_t id, rd_app_record *out, rd_err *e);
+/* Writes every field of rec if the stored version is still rec->version;
+ * bumps the version.  RD_E_CONFLICT "changed by X at T, reload" otherwise. */
+rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *rec, rd_err *e);
+bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id);
+
+typedef enum rd_app_key {
+	RD_APP_BY_NONE = 0,
+	RD_APP_BY_NO,
+	RD_APP_BY_USERNAME,
+	RD_APP_BY_ID_NUMBER,  /* subject's or agent's */
+	RD_APP_BY_USCC,
+	RD_APP_BY_MOBILE,     /* subject's or agent's */
+	RD_APP_BY_NAME,       /* substring of subject or organization name */
+} rd_app_key;
+
+typedef struct rd_app_filter {
+	rd_app_key by;
+	const char *value;    /* normalised by the caller (forms/) */
+	const char *state;    /* NULL: any */
+	const char *created_by; /* NULL: anyone */
+	time_t from, to;      /* created_at range; 0: open */
+	int limit;            /* 0: 50 */
+	int offset;
+} rd_app_filter;
+
+typedef struct rd_app_summary {
+	int64_t id;
+	const char *no, *kind, *product, *username, *state, *name, *created_by;
+	time_t created_at, updated_at;
+} rd_app_summary;
+typedef int (*rd_app_fn)(void *ud, const rd_app_summary *s);
+/* Newest first, paged by limit and offset. */
+rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e);
+/* The name's bigram text as indexed (exposed for tests). */
+char *rd_name_grams(const char *name);

@@ -1,0 +1,582 @@
+/* Applications: sealed identifiers with blind indexes, daily numbers,
+ * optimistic versions, and the bigram name index. */
+#include "data/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define APP_COLUMNS                                                                                          \
+	"id, no, service_point, kind, product, years, username, state, version, subject_name, "                \
+	"subject_id_type, subject_id_enc, subject_mobile_enc, subject_email, org_name, org_uscc_enc, "         \
+	"org_address, org_legal_rep, agent_name, agent_id_type, agent_id_enc, agent_mobile_enc, agent_email, " \
+	"verify_question, verify_answer_hash, agreement_version, copied_from, cancel_reason, created_by, "     \
+	"created_at, updated_by, updated_at"
+
+/* ---- the name index -------------------------------------------------------- */
+
+static uint32_t next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t cp;
+	int len;
+	if (s[0] < 0x80) {
+		cp = s[0];
+		len = 1;
+	} else if ((s[0] & 0xE0) == 0xC0 && s[1]) {
+		cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		len = 2;
+	} else if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
+		cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		len = 3;
+	} else if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3]) {
+		cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
+		     (s[3] & 0x3F);
+		len = 4;
+	} else {
+		cp = 0xFFFD;
+		len = 1;
+	}
+	*p += len;
+	return cp;
+}
+
+/* Letters, digits and ideographs count; spaces and punctuation do not, so
+ * "阿依古丽·买买提" and "阿依古丽买买提" find each other. */
+static uint32_t fold_cp(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII */
+		cp -= 0xFEE0;
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
+		return cp;
+	if (cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) || cp == 0x00B7 ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0xFFFD || (cp >= 0x80 && cp <= 0xBF))
+		return 0;
+	return cp;
+}
+
+static size_t put_cp(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Folded code points of a name; returns how many. */
+static size_t fold_name(const char *name, uint32_t *cps, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = 0;
+	while (*p && n < max) {
+		uint32_t cp = fold_cp(next_cp(&p));
+		if (cp)
+			cps[n++] = cp;
+	}
+	return n;
+}
+
+char *rd_name_grams(const char *name)
+{
+	uint32_t cps[400];
+	size_t n = fold_name(name ? name : "", cps, RD_ARRAY_LEN(cps));
+	char *out = malloc(n * 9 + 2), *o = out;
+	if (!out)
+		return NULL;
+	if (n == 1)
+		o += put_cp(o, cps[0]);
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (i)
+			*o++ = ' ';
+		o += put_cp(o, cps[i]);
+		o += put_cp(o, cps[i + 1]);
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *record_grams(const rd_app_record *r)
+{
+	char *a = rd_name_grams(r->subject_name), *b = rd_name_grams(r->org_name), *c = rd_name_grams(r->agent_name);
+	char *all = (a && b && c) ? rd_asprintf("%s %s %s", a, b, c) : NULL;
+	free(a);
+	free(b);
+	free(c);
+	return all;
+}
+
+/* ---- sealing ------------------------------------------------------------------ */
+
+struct sealed {
+	char *subject_id, *subject_mobile, *org_uscc, *agent_id, *agent_mobile;
+	char subject_id_idx[65], subject_mobile_idx[65], org_uscc_idx[65], agent_id_idx[65], agent_mobile_idx[65];
+};
+
+static void sealed_free(struct sealed *s)
+{
+	free(s->subject_id);
+	free(s->subject_mobile);
+	free(s->org_uscc);
+	free(s->agent_id);
+	free(s->agent_mobile);
+}
+
+static rd_code seal_one(const rd_keys *k, const char *label, const char *value, char **out, char idx[65],
+			rd_err *e)
+{
+	*out = NULL;
+	idx[0] = '\0';
+	if (!value || !*value)
+		return RD_OK;
+	rd_blind_index(k, label, value, idx);
+	return rd_seal(k, value, out, e);
+}
+
+static rd_code seal_record(const rd_keys *k, const rd_app_record *r, struct sealed *s, rd_err *e)
+{
+	memset(s, 0, sizeof *s);
+	if (seal_one(k, "id", r->subject_id_number, &s->subject_id, s->subject_id_idx, e) != RD_OK ||
+	    seal_one(k, "mobile", r->subject_mobile, &s->subject_mobile, s->subject_mobile_idx, e) != RD_OK ||
+	    seal_one(k, "uscc", r->org_uscc, &s->org_uscc, s->org_uscc_idx, e) != RD_OK ||
+	    seal_one(k, "id", r->agent_id_number, &s->agent_id, s->agent_id_idx, e) != RD_OK ||
+	    seal_one(k, "mobile", r->agent_mobile, &s->agent_mobile, s->agent_mobile_idx, e) != RD_OK) {
+		sealed_free(s);
+		return e ? e->code : RD_E_INTERNAL;
+	}
+	return RD_OK;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Binds the 29 data columns in the order of the INSERT and UPDATE below. */
+static void bind_fields(sqlite3_stmt *st, const rd_app_record *r, const struct sealed *s)
+{
+	int i = 1;
+	bind_opt(st, i++, r->kind);
+	bind_opt(st, i++, r->product);
+	sqlite3_bind_int(st, i++, r->years);
+	bind_opt(st, i++, r->username);
+	bind_opt(st, i++, r->state);
+	bind_opt(st, i++, r->subject_name);
+	bind_opt(st, i++, r->subject_id_type);
+	bind_opt(st, i++, s->subject_id);
+	bind_opt(st, i++, s->subject_id_idx);
+	bind_opt(st, i++, s->subject_mobile);
+	bind_opt(st, i++, s->subject_mobile_idx);
+	bind_opt(st, i++, r->subject_email);
+	bind_opt(st, i++, r->org_name);
+	bind_opt(st, i++, s->org_uscc);
+	bind_opt(st, i++, s->org_uscc_idx);
+	bind_opt(st, i++, r->org_address);
+	bind_opt(st, i++, r->org_legal_rep);
+	bind_opt(st, i++, r->agent_name);
+	bind_opt(st, i++, r->agent_id_type);
+	bind_opt(st, i++, s->agent_id);
+	bind_opt(st, i++, s->agent_id_idx);
+	bind_opt(st, i++, s->agent_mobile);
+	bind_opt(st, i++, s->agent_mobile_idx);
+	bind_opt(st, i++, r->agent_email);
+	bind_opt(st, i++, r->verify_question);
+	bind_opt(st, i++, r->verify_answer_hash);
+	bind_opt(st, i++, r->agreement_version);
+	bind_opt(st, i++, r->cancel_reason);
+	bind_opt(st, i++, r->updated_by);
+	sqlite3_bind_int64(st, i, (int64_t)r->updated_at);
+}
+
+static rd_code next_number(rd_db *db, const char *prefix, const rd_app_record *r, char *no, size_t n, rd_err *e)
+{
+	sqlite3_stmt *st;
+	char day[16];
+	struct tm tm;
+	int64_t seq = 0;
+	time_t t = r->created_at;
+	localtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y%m%d", &tm);
+	if (rd_db_prepare(db,
+			  "INSERT INTO app_counters(service_point, day, last) VALUES (?, ?, 1) "
+			  "ON CONFLICT(service_point, day) DO UPDATE SET last = last + 1 RETURNING last",
+			  &st, e) != RD_OK)
+		return RD_E_DATA;
+	sqlite3_bind_text(st, 1, r->service_point, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!seq)
+		return rd_db_fail(db, e, "number");
+	snprintf(no, n, "%s-%s-%06lld", prefix, day, (long long)seq);
+	return RD_OK;
+}
+
+static rd_code set_grams(rd_db *db, const rd_app_record *r, bool fresh, rd_err *e)
+{
+	sqlite3_stmt *st;
+	char *grams = record_grams(r);
+	int rc;
+	if (!grams)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if (rd_db_prepare(db,
+			  fresh ? "INSERT INTO application_names(grams, rowid) VALUES (?, ?)"
+				: "UPDATE application_names SET grams = ? WHERE rowid = ?",
+			  &st, e) != RD_OK) {
+		free(grams);
+		return RD_E_DATA;
+	}
+	sqlite3_bind_text(st, 1, grams, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(grams);
+	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "name index");
+}
+
+static rd_code username_conflict(const rd_app_record *r, rd_err *e)
+{
+	return rd_fail_at(e, RD_E_CONFLICT, "username", _("the user name '%s' is already taken by another application"),
+			  r->username);
+}
+
+rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_record *r, rd_err *e)
+{
+	struct sealed s;
+	sqlite3_stmt *st;
+	int rc;
+	if (rd_app_username_taken(db, r->username, 0))
+		return username_conflict(r, e);
+	if (next_number(db, prefix, r, r->no, sizeof r->no, e) != RD_OK)
+		return RD_E_DATA;
+	if (seal_record(k, r, &s, e) != RD_OK)
+		return e ? e->code : RD_E_INTERNAL;
+	if (rd_db_prepare(db,
+			  "INSERT INTO applications(kind, product, years, username, state, subject_name, "
+			  "subject_id_type, subject_id_enc, subject_id_idx, subject_mobile_enc, subject_mobile_idx, "
+			  "subject_email, org_name, org_uscc_enc, org_uscc_idx, org_address, org_legal_rep, agent_name, "
+			  "agent_id_type, agent_id_enc, agent_id_idx, agent_mobile_enc, agent_mobile_idx, agent_email, "
+			  "verify_question, verify_answer_hash, agreement_version, cancel_reason, updated_by, "
+			  "updated_at, no, service_point, copied_from, created_by, created_at, version) VALUES "
+			  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+			  &st, e) != RD_OK) {
+		sealed_free(&s);
+		return RD_E_DATA;
+	}
+	bind_fields(st, r, &s);
+	sqlite3_bind_text(st, 31, r->no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 32, r->service_point, -1, SQLITE_STATIC);
+	if (r->copied_from)
+		sqlite3_bind_int64(st, 33, r->copied_from);
+	else
+		sqlite3_bind_null(st, 33);
+	sqlite3_bind_text(st, 34, r->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 35, (int64_t)r->created_at);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	sealed_free(&s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return username_conflict(r, e);
+	if (rc != SQLITE_DONE)
+		return rd_db_fail(db, e, "application");
+	r->id = sqlite3_last_insert_rowid(db->h);
+	r->version = 1;
+	return set_grams(db, r, true, e);
+}
+
+static rd_code unseal_into(const rd_keys *k, sqlite3_stmt *st, int col, char *out, size_t n, rd_err *e)
+{
+	char *plain = NULL;
+	const char *v = rd_col_text(st, col);
+	out[0] = '\0';
+	if (!*v)
+		return RD_OK;
+	if (rd_unseal(k, v, &plain, e) != RD_OK)
+		return RD_E_DATA;
+	rd_strlcpy(out, plain, n);
+	rd_secret_free(plain, 0);
+	return RD_OK;
+}
+
+#define COPY(field, col) rd_strlcpy(r->field, rd_col_text(st, col), sizeof r->field)
+
+static rd_code read_record(const rd_keys *k, sqlite3_stmt *st, rd_app_record *r, rd_err *e)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	COPY(no, 1);
+	COPY(service_point, 2);
+	COPY(kind, 3);
+	COPY(product, 4);
+	r->years = sqlite3_column_int(st, 5);
+	COPY(username, 6);
+	COPY(state, 7);
+	r->version = sqlite3_column_int(st, 8);
+	COPY(subject_name, 9);
+	COPY(subject_id_type, 10);
+	COPY(subject_email, 13);
+	COPY(org_name, 14);
+	COPY(org_address, 16);
+	COPY(org_legal_rep, 17);
+	COPY(agent_name, 18);
+	COPY(agent_id_type, 19);
+	COPY(agent_email, 22);
+	COPY(verify_question, 23);
+	COPY(verify_answer_hash, 24);
+	COPY(agreement_version, 25);
+	r->copied_from = sqlite3_column_int64(st, 26);
+	COPY(cancel_reason, 27);
+	COPY(created_by, 28);
+	r->created_at = (time_t)sqlite3_column_int64(st, 29);
+	COPY(updated_by, 30);
+	r->updated_at = (time_t)sqlite3_column_int64(st, 31);
+	if (unseal_into(k, st, 11, r->subject_id_number, sizeof r->subject_id_number, e) != RD_OK ||
+	    unseal_into(k, st, 12, r->subject_mobile, sizeof r->subject_mobile, e) != RD_OK ||
+	    unseal_into(k, st, 15, r->org_uscc, sizeof r->org_uscc, e) != RD_OK ||
+	    unseal_into(k, st, 20, r->agent_id_number, sizeof r->agent_id_number, e) != RD_OK ||
+	    unseal_into(k, st, 21, r->agent_mobile, sizeof r->agent_mobile, e) != RD_OK)
+		return RD_E_DATA;
+	return RD_OK;
+}
+
+static rd_code get_where(rd_db *db, const rd_keys *k, const char *where, const char *text, int64_t id,
+			 rd_app_record *out, rd_err *e)
+{
+	sqlite3_stmt *st;
+	char sql[1024];
+	int rc;
+	rd_code res = RD_OK;
+	snprintf(sql, sizeof sql, "SELECT " APP_COLUMNS " FROM applications WHERE %s", where);
+	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+		return RD_E_DATA;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		res = read_record(k, st, out, e);
+	else if (rc == SQLITE_DONE)
+		res = text ? rd_fail_at(e, RD_E_NOTFOUND, "no", _("no application %s"), text)
+			   : rd_fail(e, RD_E_NOTFOUND, _("no application with id %lld"), (long long)id);
+	else
+		res = rd_db_fail(db, e, "application");
+	sqlite3_finalize(st);
+	return res;
+}
+
+rd_code rd_app_get(rd_db *db, const rd_keys *k, const char *no, rd_app_record *out, rd_err *e)
+{
+	return get_where(db, k, "no = ?", no, 0, out, e);
+}
+
+rd_code rd_app_get_by_id(rd_db *db, const rd_keys *k, int64_t id, rd_app_record *out, rd_err *e)
+{
+	return get_where(db, k, "id = ?", NULL, id, out, e);
+}
+
+static rd_code version_conflict(rd_db *db, const rd_app_record *r, rd_err *e)
+{
+	sqlite3_stmt *st;
+	char when[32] = "?", who[64] = "?";
+	if (rd_db_prepare(db, "SELECT updated_by, updated_at FROM applications WHERE id = ?", &st, NULL) == RD_OK) {
+		sqlite3_bind_int64(st, 1, r->id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			rd_strlcpy(who, rd_col_text(st, 0), sizeof who);
+			rd_time_local((time_t)sqlite3_column_int64(st, 1), when);
+		}
+		sqlite3_finalize(st);
+	}
+	return rd_fail_at(e, RD_E_CONFLICT, r->no, _("changed by %s at %s; reload it and try again"), who, when);
+}
+
+rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
+{
+	struct sealed s;
+	sqlite3_stmt *st;
+	int rc;
+	if (rd_app_username_taken(db, r->username, r->id))
+		return username_conflict(r, e);
+	if (seal_record(k, r, &s, e) != RD_OK)
+		return e ? e->code : RD_E_INTERNAL;
+	if (rd_db_prepare(db,
+			  "UPDATE applications SET kind=?, product=?, years=?, username=?, state=?, subject_name=?, "
+			  "subject_id_type=?, subject_id_enc=?, subject_id_idx=?, subject_mobile_enc=?, "
+			  "subject_mobile_idx=?, subject_email=?, org_name=?, org_uscc_enc=?, org_uscc_idx=?, "
+			  "org_address=?, org_legal_rep=?, agent_name=?, agent_id_type=?, agent_id_enc=?, "
+			  "agent_id_idx=?, agent_mobile_enc=?, agent_mobile_idx=?, agent_email=?, verify_question=?, "
+			  "verify_answer_hash=?, agreement_version=?, cancel_reason=?, updated_by=?, updated_at=?, "
+			  "version = version + 1 WHERE id = ? AND version = ?",
+			  &st, e) != RD_OK) {
+		sealed_free(&s);
+		return RD_E_DATA;
+	}
+	bind_fields(st, r, &s);
+	sqlite3_bind_int64(st, 31, r->id);
+	sqlite3_bind_int(st, 32, r->version);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	sealed_free(&s);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return username_conflict(r, e);
+	if (rc != SQLITE_DONE)
+		return rd_db_fail(db, e, "application");
+	if (sqlite3_changes(db->h) == 0)
+		return version_conflict(db, r, e);
+	r->version++;
+	return set_grams(db, r, false, e);
+}
+
+bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id)
+{
+	sqlite3_stmt *st;
+	bool taken = false;
+	if (sqlite3_prepare_v2(db->h,
+			       "SELECT 1 FROM applications WHERE username = ? AND id != ? "
+			       "AND state NOT IN ('cancelled', 'rejected_final')",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, except_id);
+	taken = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return taken;
+}
+
+/* ---- search ---------------------------------------------------------------------- */
+
+/* A phrase of the query's bigrams; NULL when it has fewer than two
+ * characters (then a LIKE scan is used). */
+static char *match_phrase(const char *q)
+{
+	char *g = rd_name_grams(q), *out;
+	if (!g || !strchr(g, ' ')) {
+		uint32_t cps[4];
+		if (g && fold_name(q, cps, 4) == 2) { /* one bigram: a single token */
+			out = rd_asprintf("\"%s\"", g);
+			free(g);
+			return out;
+		}
+		free(g);
+		return NULL;
+	}
+	out = rd_asprintf("\"%s\"", g);
+	free(g);
+	return out;
+}
+
+rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e)
+{
+	char sql[2048], idx[65] = "", *phrase = NULL, *like = NULL;
+	const char *from = "applications a";
+	char where[1024] = "1";
+	sqlite3_stmt *st;
+	int rc, i = 1;
+	size_t w;
+	const char *v = f->value ? f->value : "";
+#define ADD(...) (w = strlen(where), snprintf(where + w, sizeof where - w, __VA_ARGS__))
+	switch (f->by) {
+	case RD_APP_BY_NONE:
+		break;
+	case RD_APP_BY_NO:
+		ADD(" AND a.no = ?%d", i);
+		break;
+	case RD_APP_BY_USERNAME:
+		ADD(" AND a.username = ?%d", i);
+		break;
+	case RD_APP_BY_ID_NUMBER:
+		rd_blind_index(k, "id", v, idx);
+		ADD(" AND (a.subject_id_idx = ?%d OR a.agent_id_idx = ?%d)", i, i);
+		break;
+	case RD_APP_BY_USCC:
+		rd_blind_index(k, "uscc", v, idx);
+		ADD(" AND a.org_uscc_idx = ?%d", i);
+		break;
+	case RD_APP_BY_MOBILE:
+		rd_blind_index(k, "mobile", v, idx);
+		ADD(" AND (a.subject_mobile_idx = ?%d OR a.agent_mobile_idx = ?%d)", i, i);
+		break;
+	case RD_APP_BY_NAME:
+		phrase = match_phrase(v);
+		if (phrase) {
+			from = "application_names n JOIN applications a ON a.id = n.rowid";
+			ADD(" AND application_names MATCH ?%d", i);
+		} else {
+			like = rd_asprintf("%%%s%%", v);
+			ADD(" AND (a.subject_name LIKE ?%d OR a.org_name LIKE ?%d OR a.agent_name LIKE ?%d)", i, i, i);
+		}
+		break;
+	}
+	if (f->state)
+		ADD(" AND a.state = ?2");
+	if (f->created_by)
+		ADD(" AND a.created_by = ?3");
+	if (f->from)
+		ADD(" AND a.created_at >= ?4");
+	if (f->to)
+		ADD(" AND a.created_at < ?5");
+#undef ADD
+	snprintf(sql, sizeof sql,
+		 "SELECT a.id, a.no, a.kind, a.product, a.username, a.state, "
+		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
+		 "FROM %s WHERE %s ORDER BY a.id DESC LIMIT ?6 OFFSET ?7",
+		 from, where);
+	if (rd_db_prepare(db, sql, &st, e) != RD_OK) {
+		free(phrase);
+		free(like);
+		return RD_E_DATA;
+	}
+	if (f->by != RD_APP_BY_NONE)
+		sqlite3_bind_text(st, 1, idx[0] ? idx : phrase ? phrase : like ? like : v, -1, SQLITE_TRANSIENT);
+	if (f->state)
+		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
+	if (f->created_by)
+		sqlite3_bind_text(st, 3, f->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)f->from);
+	sqlite3_bind_int64(st, 5, (int64_t)f->to);
+	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : 50);
+	sqlite3_bind_int(st, 7, f->offset);
+	free(phrase);
+	free(like);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rd_app_summary s = {
+			.id = sqlite3_column_int64(st, 0),
+			.no = rd_col_text(st, 1),
+			.kind = rd_col_text(st, 2),
+			.product = rd_col_text(st, 3),
+			.username = rd_col_text(st, 4),
+			.state = rd_col_text(st, 5),
+			.name = rd_col_text(st, 6),
+			.created_by = rd_col_text(st, 7),
+			.created_at = (time_t)sqlite3_column_int64(st, 8),
+			.updated_at = (time_t)sqlite3_column_int64(st, 9),
+		};
+		if (fn(ud, &s))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rd_db_fail(db, e, "search");
+	return RD_OK;
+}
