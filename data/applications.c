@@ -178,7 +178,7 @@ static void bind_fields(sqlite3_stmt *st, const rd_app_record *r, const struct s
 	int i = 1;
 	bind_opt(st, i++, r->kind);
 	bind_opt(st, i++, r->product);
-	sqlite3_bind_int(st, i++, r->years);
+	sqlite3_bind_int(st, i++, r->years > 0 ? r->years : 1);
 	bind_opt(st, i++, r->username);
 	bind_opt(st, i++, r->state);
 	bind_opt(st, i++, r->subject_name);
@@ -266,7 +266,7 @@ rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_re
 	struct sealed s;
 	sqlite3_stmt *st;
 	int rc;
-	if (rd_app_username_taken(db, r->username, 0))
+	if (r->username[0] && rd_app_username_taken(db, r->username, 0))
 		return username_conflict(r, e);
 	if (next_number(db, prefix, r, r->no, sizeof r->no, e) != RD_OK)
 		return RD_E_DATA;
@@ -416,7 +416,7 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 	struct sealed s;
 	sqlite3_stmt *st;
 	int rc;
-	if (rd_app_username_taken(db, r->username, r->id))
+	if (r->username[0] && rd_app_username_taken(db, r->username, r->id))
 		return username_conflict(r, e);
 	if (seal_record(k, r, &s, e) != RD_OK)
 		return e ? e->code : RD_E_INTERNAL;

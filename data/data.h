@@ -92,7 +92,6 @@ rd_code rd_unseal(const rd_keys *k, const char *sealed, char **plain, rd_err *e)
 /* hex HMAC of a normalised value, with a per-field label as domain separator */
 void rd_blind_index(const rd_keys *k, const char *label, const char *value, char out[65]);
 
-#endif
 
 /* ---- applications ------------------------------------------------------------
  * Clear values in, clear values out: identifiers are sealed and indexed
@@ -160,3 +159,5 @@ typedef int (*rd_app_fn)(void *ud, const rd_app_summary *s);
 rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e);
 /* The name's bigram text as indexed (exposed for tests). */
 char *rd_name_grams(const char *name);
+
+#endif

@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "data/data.h"
+#include "forms/forms.h"
 
 typedef enum rd_role {
 	RD_ROLE_NONE = 0,
@@ -98,5 +99,59 @@ typedef struct rd_pending {
 	int drafts, to_review, to_submit, ca_queue, ca_failed, outbox_failed;
 } rd_pending;
 rd_code rd_pending_counts(rd_ctx *ctx, rd_pending *out, rd_err *e);
+
+
+/* ---- applications --------------------------------------------------------------
+ * The forms model (forms/forms.h) in and out; numbers like RA-20261121-000123.
+ * Field errors go to errs (every failing field, with its JSON path); the
+ * overall outcome to e. */
+typedef struct rd_app_meta {
+	char no[32];
+	char state[24];
+	int version;
+	char created_by[64], updated_by[64];
+	time_t created_at, updated_at;
+	char copied_from[32];   /* the application this one was copied from, or "" */
+	char cancel_reason[512];
+	bool answer_set;        /* a verification answer is on file (never shown) */
+	bool masked;            /* identifiers in the model are masked for this role */
+} rd_app_meta;
+
+#define RD_APP_DRAFT 0x1u  /* save even if incomplete (format errors still refuse) */
+/* Clerk: registers an application (state draft).  The verification answer is
+ * stored as an Argon2id hash. */
+rd_code rd_app_register(rd_ctx *ctx, const rd_application *a, unsigned flags, char no[32], rd_errlist *errs,
+			rd_err *e);
+/* Any operator: the application as a model plus its state; identifiers are
+ * masked for roles that do not need them (admin, auditor).  The answer is
+ * never returned. */
+rd_code rd_app_fetch(rd_ctx *ctx, const char *no, rd_application *out, rd_app_meta *meta, rd_err *e);
+/* Clerk: replaces the application's data while it may still be edited
+ * (until paid and reviewed).  version: the one the clerk loaded (0: current).
+ * An empty verification answer keeps the one on file. */
+rd_code rd_app_edit(rd_ctx *ctx, const char *no, const rd_application *a, int version, unsigned flags,
+		    rd_errlist *errs, rd_err *e);
+/* Clerk: cancels with a reason while the application may still be cancelled. */
+rd_code rd_app_cancel(rd_ctx *ctx, const char *no, const char *reason, rd_err *e);
+/* Clerk: a new draft with the organization, agent and product of an earlier
+ * application (类似申请); subject, user name and verification left empty. */
+rd_code rd_app_copy(rd_ctx *ctx, const char *no, char new_no[32], rd_err *e);
+/* Whether the stored application is complete and valid (before submission). */
+rd_code rd_app_check_complete(rd_ctx *ctx, const char *no, rd_errlist *errs, rd_err *e);
+/* States in which data may still change or the application be cancelled. */
+bool rd_app_state_editable(const char *state);
+
+typedef struct rd_app_query {
+	const char *text;       /* number, user name, ID number, credit code, mobile or name part */
+	const char *state;      /* NULL: any */
+	const char *created_by; /* NULL: anyone */
+	time_t from, to;        /* registration time range; 0: open */
+	int limit, offset;
+} rd_app_query;
+/* Exact matches through the blind index for identifiers, substring for
+ * names; newest first. */
+rd_code rd_app_find(rd_ctx *ctx, const rd_app_query *q, rd_app_fn fn, void *ud, rd_err *e);
+/* The application's history from the audit trail, oldest first. */
+rd_code rd_app_timeline(rd_ctx *ctx, const char *no, rd_audit_fn fn, void *ud, rd_err *e);
 
 #endif

@@ -7,8 +7,8 @@ CREATE TABLE applications (
 	service_point TEXT NOT NULL,
 	kind TEXT NOT NULL CHECK (kind IN ('individual', 'organization')),
 	product TEXT NOT NULL,
-	years INTEGER NOT NULL CHECK (years BETWEEN 1 AND 10),
-	username TEXT NOT NULL COLLATE NOCASE,
+	years INTEGER NOT NULL DEFAULT 1 CHECK (years BETWEEN 1 AND 10),
+	username TEXT COLLATE NOCASE,            -- NULL in a draft not yet given one
 	state TEXT NOT NULL DEFAULT 'draft',
 	version INTEGER NOT NULL DEFAULT 1,      -- optimistic concurrency
 	subject_name TEXT,
@@ -42,7 +42,7 @@ CREATE TABLE applications (
 );
 -- A user name is unique across the RA among applications still alive.
 CREATE UNIQUE INDEX applications_username ON applications(username COLLATE NOCASE)
-	WHERE state NOT IN ('cancelled', 'rejected_final');
+	WHERE username IS NOT NULL AND state NOT IN ('cancelled', 'rejected_final');
 CREATE INDEX applications_state ON applications(state, created_at);
 CREATE INDEX applications_created ON applications(created_at);
 CREATE INDEX applications_subject_id ON applications(subject_id_idx);
