@@ -43,7 +43,9 @@ CREATE TABLE applications (
 -- A user name is unique across the RA among applications still alive.
 CREATE UNIQUE INDEX applications_username ON applications(username COLLATE NOCASE)
 	WHERE username IS NOT NULL AND state NOT IN ('cancelled', 'rejected_final');
-CREATE INDEX applications_state ON applications(state, created_at);
+-- (state) alone: the index carries the rowid, so "newest first" in a state needs no sort.
+CREATE INDEX applications_state ON applications(state);
+CREATE INDEX applications_creator ON applications(created_by, state);
 CREATE INDEX applications_created ON applications(created_at);
 CREATE INDEX applications_subject_id ON applications(subject_id_idx);
 CREATE INDEX applications_subject_mobile ON applications(subject_mobile_idx);
