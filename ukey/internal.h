@@ -12,6 +12,10 @@ struct rd_ukey {
 	void *dl;                  /* our own dlopen of the module */
 	CK_FUNCTION_LIST *f;       /* the module's function list */
 	PKCS11_CTX *p11;           /* libp11 over the same module (keys as EVP_PKEY) */
+	/* libp11's slot list, kept until the module is unloaded: releasing it
+	 * closes every session on those slots (C_CloseAllSessions), ours too. */
+	PKCS11_SLOT *p11slots;
+	unsigned int np11slots;
 	const rd_logger *lg;
 	int poll_ms;
 	bool rescan;

@@ -275,31 +275,41 @@ out:
 
 /* libp11's view of our key: an EVP_PKEY whose private operations run on the
  * token.  The token is already logged in (login is per application). */
-static rd_code p11_private_key(rd_ukey_session *s, const rd_ukey_keyref *k, PKCS11_SLOT **slots,
-			       unsigned int *nslots, EVP_PKEY **pk, rd_err *e)
+static PKCS11_SLOT *p11_slot(rd_ukey *u, CK_SLOT_ID id)
 {
+	for (unsigned int i = 0; u->p11slots && i < u->np11slots; i++)
+		if (PKCS11_get_slotid_from_slot(&u->p11slots[i]) == id)
+			return &u->p11slots[i];
+	return NULL;
+}
+
+/* libp11's view of our key: an EVP_PKEY whose private operations run on the
+ * token.  The token is already logged in (login is per application). */
+static rd_code p11_private_key(rd_ukey_session *s, const rd_ukey_keyref *k, EVP_PKEY **pk,
+			       rd_err *e)
+{
+	rd_ukey *u = s->u;
+	PKCS11_SLOT *sl = p11_slot(u, s->slot);
 	PKCS11_KEY *keys = NULL;
 	unsigned int nkeys = 0;
 
 	*pk = NULL;
-	*slots = NULL;
-	*nslots = 0;
-	if (PKCS11_enumerate_slots(s->u->p11, slots, nslots) != 0) {
-		ERR_clear_error();
-		return rd_fail_at(e, RD_E_DEVICE, "ukey", _("the UKEY is no longer available"));
+	if (!sl) {
+		/* update, never release: see rd_ukey.p11slots */
+		int r = u->p11slots ? PKCS11_update_slots(u->p11, &u->p11slots, &u->np11slots)
+				    : PKCS11_enumerate_slots(u->p11, &u->p11slots, &u->np11slots);
+		if (r != 0) {
+			ERR_clear_error();
+			return rd_fail_at(e, RD_E_DEVICE, "ukey", _("the UKEY is no longer available"));
+		}
+		sl = p11_slot(u, s->slot);
 	}
-	for (unsigned int i = 0; i < *nslots; i++) {
-		PKCS11_SLOT *sl = &(*slots)[i];
-		if (PKCS11_get_slotid_from_slot(sl) != s->slot || !sl->token)
-			continue;
-		if (PKCS11_enumerate_keys(sl->token, &keys, &nkeys) != 0)
-			break;
+	if (sl && sl->token && PKCS11_enumerate_keys(sl->token, &keys, &nkeys) == 0) {
 		for (unsigned int j = 0; j < nkeys; j++)
 			if (keys[j].id_len == k->id_len && memcmp(keys[j].id, k->id, k->id_len) == 0) {
 				*pk = PKCS11_get_private_key(&keys[j]);
 				break;
 			}
-		break;
 	}
 	if (*pk)
 		return RD_OK;
@@ -336,8 +346,6 @@ rd_code rd_ukey_csr(rd_ukey_session *s, const rd_ukey_keyref *k, const rd_ukey_r
 {
 	X509_REQ *req = NULL;
 	EVP_PKEY *pub = NULL, *priv = NULL;
-	PKCS11_SLOT *slots = NULL;
-	unsigned int nslots = 0;
 	BIO *bio = NULL;
 	rd_code rc;
 
@@ -351,7 +359,7 @@ rd_code rd_ukey_csr(rd_ukey_session *s, const rd_ukey_keyref *k, const rd_ukey_r
 		goto out;
 	if ((rc = token_pubkey(s, k, &pub, e)) != RD_OK)
 		goto out;
-	if ((rc = p11_private_key(s, k, &slots, &nslots, &priv, e)) != RD_OK)
+	if ((rc = p11_private_key(s, k, &priv, e)) != RD_OK)
 		goto out;
 	if (!X509_REQ_set_version(req, 0) || !X509_REQ_set_pubkey(req, pub) ||
 	    X509_REQ_sign(req, priv, EVP_sha256()) <= 0) {
@@ -383,8 +391,6 @@ out:
 	BIO_free(bio);
 	EVP_PKEY_free(priv);
 	EVP_PKEY_free(pub);
-	if (slots)
-		PKCS11_release_all_slots(s->u->p11, slots, nslots);
 	X509_REQ_free(req);
 	return rc;
 }

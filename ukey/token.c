@@ -153,6 +153,10 @@ static void unload_p11(rd_ukey *u)
 {
 	if (!u->p11)
 		return;
+	if (u->p11slots)
+		PKCS11_release_all_slots(u->p11, u->p11slots, u->np11slots);
+	u->p11slots = NULL;
+	u->np11slots = 0;
 	PKCS11_CTX_unload(u->p11);
 	PKCS11_CTX_free(u->p11);
 	u->p11 = NULL;

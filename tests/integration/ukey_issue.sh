@@ -99,6 +99,18 @@ expect_rc 0 "RSA certificate matches the token key" "$T" --token "$SER2" check -
 like "$(P11 --token-label K2 -O --login --pin env:RADESK_UKEY_PIN | sed -n '/^Private Key Object; RSA/,/^[A-Z]/p')" \
 	"never extractable" "pkcs11-tool: RSA private key never extractable"
 
+# --- the whole issuance in one session (login .. CSR .. CA .. certificate .. check) ----
+printf '#!/bin/sh\nopenssl x509 -req -in "$1" -CA "%s/ca.pem" -CAkey "%s/ca.key" -CAcreateserial -days 10 -out "$2" 2>/dev/null\n' \
+	"$CA" "$CA" >"$TESTTMP/ca.sh"
+chmod +x "$TESTTMP/ca.sh"
+for kt in ec rsa; do
+	expect_rc 0 "one session: $kt key, CSR, CA, certificate and chain stored, checked" "$T" --token "$SER2" \
+		keygen --type $kt --label "one-$kt" --cn 赵六 --csr "$TESTTMP/one.csr" --ca-cmd "$TESTTMP/ca.sh" \
+		--cert "$TESTTMP/one-$kt.pem" --chain "$CA/ca.pem"
+	like "$OUT" "match=yes serial=$(openssl x509 -in "$TESTTMP/one-$kt.pem" -noout -serial | sed 's/serial=//')" \
+		"one session: the stored $kt certificate matches"
+done
+
 # --- the PIN stays out of argv, stdout and stderr -------------------------------------
 SEEN="$TESTTMP/ps.txt"; : >"$SEEN"
 "$T" --token "$SER2" keygen --type rsa --label argv --cn argv --csr "$TESTTMP/argv.csr" \

@@ -7,6 +7,10 @@
  *   login --token T                       check the user PIN
  *   blank --token T                       "blank" or "not blank"
  *   keygen --token T --type ec|rsa --label L [--cn CN] [--o O] [--csr FILE]
+ *          [--ca-cmd CMD --cert FILE [--chain FILE]]
+ *                                         with --ca-cmd, in the same session: run
+ *                                         "CMD CSRFILE CERTFILE" (a test CA), then
+ *                                         store the certificate and check it
  *   csr --token T --id HEX --cn CN [--o O] --csr FILE
  *   store-cert --token T --id HEX --cert FILE [--chain FILE] --label L
  *   check --token T --id HEX              certificate vs token key
@@ -28,7 +32,7 @@
 #include <string.h>
 
 struct opts {
-	const char *module, *token, *label, *type, *cn, *o, *csr, *id, *cert, *chain;
+	const char *module, *token, *label, *type, *cn, *o, *csr, *id, *cert, *chain, *ca_cmd;
 	long slot;
 	int timeout;
 };
@@ -92,6 +96,31 @@ static rd_code do_csr(rd_ukey_session *s, const rd_ukey_keyref *k, const struct 
 	if (rc == RD_OK)
 		rc = write_text(o->csr, pem, e);
 	free(pem);
+	return rc;
+}
+
+/* The whole issuance in one session: the CA step is an outside command. */
+static rd_code ca_and_store(rd_ukey_session *s, const rd_ukey_keyref *k, const struct opts *o,
+			    rd_err *e)
+{
+	char *cmd, *cert = NULL, *chain = NULL, serial[64];
+	size_t len;
+	rd_code rc;
+	if (!o->csr || !o->cert)
+		return rd_fail(e, RD_E_USAGE, "--ca-cmd needs --csr and --cert");
+	cmd = rd_asprintf("%s '%s' '%s'", o->ca_cmd, o->csr, o->cert);
+	if (!cmd || system(cmd) != 0) {
+		free(cmd);
+		return rd_fail(e, RD_E_UPSTREAM, "the CA command failed");
+	}
+	free(cmd);
+	if ((rc = rd_file_read(o->cert, 1 << 20, &cert, &len, e)) == RD_OK &&
+	    (!o->chain || (rc = rd_file_read(o->chain, 1 << 20, &chain, &len, e)) == RD_OK) &&
+	    (rc = rd_ukey_store_cert(s, k, cert, chain, o->label ? o->label : k->label, e)) == RD_OK &&
+	    (rc = rd_ukey_check_cert(s, k, serial, sizeof serial, e)) == RD_OK)
+		printf("match=yes serial=%s\n", serial);
+	free(cert);
+	free(chain);
 	return rc;
 }
 
@@ -178,6 +207,8 @@ static rd_code run(rd_ukey *u, const char *cmd, const struct opts *o, rd_err *e)
 		}
 		if (rc == RD_OK && o->csr)
 			rc = o->cn ? do_csr(s, &k, o, e) : rd_fail(e, RD_E_USAGE, "--cn is required");
+		if (rc == RD_OK && o->ca_cmd)
+			rc = ca_and_store(s, &k, o, e);
 	} else if (strcmp(cmd, "csr") == 0) {
 		if (!o->csr || !o->cn)
 			rc = rd_fail(e, RD_E_USAGE, "--csr and --cn are required");
@@ -231,6 +262,7 @@ int main(int argc, char **argv)
 		{"type", 1, 0, 'y'},   {"cn", 1, 0, 'c'},    {"o", 1, 0, 'o'},
 		{"csr", 1, 0, 'r'},    {"id", 1, 0, 'i'},    {"cert", 1, 0, 'x'},
 		{"chain", 1, 0, 'k'},  {"slot", 1, 0, 's'},  {"timeout", 1, 0, 'w'},
+		{"ca-cmd", 1, 0, 'a'},
 		{0, 0, 0, 0},
 	};
 	struct opts o = {.slot = -1, .timeout = 2000};
@@ -254,6 +286,7 @@ int main(int argc, char **argv)
 		case 'k': o.chain = optarg; break;
 		case 's': o.slot = strtol(optarg, NULL, 10); break;
 		case 'w': o.timeout = atoi(optarg); break;
+		case 'a': o.ca_cmd = optarg; break;
 		default: return usage("bad option");
 		}
 	}
