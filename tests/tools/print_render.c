@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1], *fields_path = NULL, *out = NULL, *tdir = NULL, *agr = NULL;
-	const char *key_file = NULL, *printer = NULL, *created = NULL, *arg = NULL;
+	const char *key_file = NULL, *printer = NULL, *created = NULL, *arg = NULL, *fontname = NULL;
 	rd_print_doc doc = RD_DOC_PACKET;
 	bool org = false, imp = false;
 	int copies = 0, timeout = 30;
@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--key-file")) key_file = v;
 		else if (!strcmp(a, "--printer")) printer = v;
 		else if (!strcmp(a, "--created")) created = v;
+		else if (!strcmp(a, "--font")) fontname = v;
 		else if (!strcmp(a, "--copies")) copies = atoi(v);
 		else if (!strcmp(a, "--timeout")) timeout = atoi(v);
 		else if (!strcmp(a, "--doc")) {
@@ -101,7 +102,8 @@ int main(int argc, char **argv)
 	}
 	const unsigned char *kp = key ? (unsigned char *)key : defkey;
 	char *tdir_res = tdir ? strdup(tdir) : rd_print_templates_dir(NULL);
-	rd_print_settings s = {.templates_dir = tdir_res, .agreement_path = agr, .key = kp, .key_len = key_len};
+	rd_print_settings s = {.templates_dir = tdir_res, .agreement_path = agr, .font = fontname,
+			       .key = kp, .key_len = key_len};
 	rd_print_ctx *ctx = NULL;
 	rd_print_fields *f = rd_print_fields_new();
 	int status = 0;
