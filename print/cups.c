@@ -189,6 +189,7 @@ rd_code rd_print_submit(const char *pdf_path, const rd_print_submit_opts *o,
 		ipp_jstate_t st = job_state(http, o->printer, r->job_id, r);
 		if (st == IPP_JSTATE_COMPLETED) {
 			r->state = RD_JOB_COMPLETED;
+			r->detail[0] = 0; /* reasons left over from processing */
 			break;
 		}
 		if (st == IPP_JSTATE_ABORTED || st == IPP_JSTATE_CANCELED) {

@@ -24,6 +24,8 @@ rd_code pr_payload_make(const struct rd_print_ctx *ctx, const unsigned char *key
 			pr_lookup_fn lookup, void *ud, rd_print_doc doc, int copy, int copies,
 			int page, int pages, char *out, size_t outlen, rd_err *e)
 {
+	if (!ctx || !key || !key_len)
+		return rd_fail(e, RD_E_INTERNAL, _("nothing to print"));
 	if ((unsigned)doc >= RD_DOC_COUNT)
 		return rd_fail_at(e, RD_E_INVALID, "doc", _("not a single document"));
 	const char *no = lookup(ud, "app.no");
