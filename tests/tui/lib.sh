@@ -98,8 +98,13 @@ tui_login() {
 }
 
 # tui_exit_status: waits for the wrapper line and prints radesk's status.
+# Under ASan/UBSan a report on radesk's stderr fails the test.
 tui_exit_status() {
 	tui_wait "[radesk exited" >/dev/null || { echo none; return; }
+	if grep -qE 'Sanitizer|runtime error' "$TESTTMP/tui.err" 2>/dev/null; then
+		notok "sanitizer report from radesk" >&2
+		head -30 "$TESTTMP/tui.err" | diag >&2
+	fi
 	tui_screen | sed -n 's/^\[radesk exited \([0-9]*\)\]$/\1/p' | head -1
 }
 
