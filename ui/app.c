@@ -312,8 +312,9 @@ static void maybe_lock(ui *u)
 	if (s->ops->flags & UI_SCREEN_NO_LOCK || s->ops == &ui_scr_lock)
 		return;
 	if (since(&u->last_input) >= (double)u->idle_limit) {
-		ui_push(u, &ui_scr_lock, NULL);
 		u->msg[0] = '\0';
+		if (ui_push(u, &ui_scr_lock, NULL) != 0)
+			ui_logout(u); /* never leave an unattended session open */
 	}
 }
 
