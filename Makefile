@@ -60,9 +60,6 @@ BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 PO_FILES := $(wildcard po/zh_CN/*.po)
 MO       := $(BUILD)/locale/zh_CN/LC_MESSAGES/radesk.mo
 
-demo-reset:
-	rm -rf demo
-
 .PHONY: demo-reset all run check test bench fuzz soak install clean deps tests tools pot lint
 all: $(BIN) $(MO)
 
@@ -156,6 +153,9 @@ install: all
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --suppress=missingIncludeSystem -I. $(MODULES)
+
+demo-reset:
+	rm -rf demo
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -2,6 +2,7 @@
  * that need an operator, and the TUI when no command is given. */
 #include "cli/cli.h"
 #include "cli/internal.h"
+#include "ui/ui.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -54,6 +55,10 @@ int cli_cmd_help(cli *c, int argc, char **argv)
 	(void)c;
 	if (argc < 2) {
 		print_help(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "keys")) { /* the TUI's key tables, as F1 shows them */
+		rd_ui_print_keys(stdout);
 		return 0;
 	}
 	cmd = find_command(argv[1]);
