@@ -132,9 +132,44 @@ rd_code rd_ca_http_status_fail(long status, const char *detail, rd_err *e)
 			  status, detail && *detail ? ": " : "", detail ? detail : "");
 }
 
+/* With TLS 1.3 a server that refuses our client certificate says so after
+ * the client has finished its handshake, and the request then fails with a
+ * reset.  When a fresh connection fails like that, a TLS 1.2 handshake alone
+ * tells whether the certificate is the problem (there the alert comes in
+ * the handshake). */
+static bool fresh_handshake(rd_ca *ca)
+{
+	long n = 0; /* connections this transfer made: 0 when it reused one */
+	return curl_easy_getinfo(ca->curl, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK && n > 0;
+}
+
+static bool client_cert_refused(rd_ca *ca, char *why, size_t n)
+{
+	CURL *p = curl_easy_duphandle(ca->curl);
+	char err[CURL_ERROR_SIZE] = "";
+	bool refused = false;
+	if (!p)
+		return false;
+	curl_easy_setopt(p, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(p, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(p, CURLOPT_SSLVERSION,
+			 (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2));
+	curl_easy_setopt(p, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(p, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(p, CURLOPT_FORBID_REUSE, 1L);
+	if (curl_easy_perform(p) == CURLE_SSL_CONNECT_ERROR && strstr(err, "alert") &&
+	    (strstr(err, "certificate") || strstr(err, "unknown ca"))) {
+		refused = true;
+		rd_strlcpy(why, err, n);
+	}
+	curl_easy_cleanup(p);
+	return refused;
+}
+
 static rd_code map_curl(rd_ca *ca, CURLcode cc, rd_err *e)
 {
 	const char *why = ca->curl_err[0] ? ca->curl_err : curl_easy_strerror(cc);
+	char probe[CURL_ERROR_SIZE];
 	switch (cc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		return rd_fail_at(e, RD_E_TIMEOUT, "ca.url", _("%s: no answer in time (%s)"), ca->url, why);
@@ -162,8 +197,10 @@ static rd_code map_curl(rd_ca *ca, CURLcode cc, rd_err *e)
 	}
 	/* a TLS alert from the server during or right after the handshake: it
 	 * refused our client certificate */
-	if (strstr(why, "alert") && (strstr(why, "certificate") || strstr(why, "handshake") ||
-				    strstr(why, "unknown ca") || strstr(why, "bad")))
+	if ((strstr(why, "alert") && (strstr(why, "certificate") || strstr(why, "unknown ca"))) ||
+	    ((cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_HTTP2 ||
+	      cc == CURLE_GOT_NOTHING) && fresh_handshake(ca) &&
+	     client_cert_refused(ca, probe, sizeof probe) && (why = probe)))
 		return rd_fail_at(e, RD_E_AUTH, "ca.client_cert",
 				  _("%s: the CA refused the TLS connection (client certificate?): %s"),
 				  ca->url, why);

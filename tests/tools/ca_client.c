@@ -11,7 +11,7 @@
  * connection: --config FILE (its [ca] section), then any of --driver --url
  *   --trust --cert --key --profile --timeout --connect-timeout --cmp-path
  *   --cmp-ref --cmp-secret-file --cmp-cert --cmp-key --cmp-srv-cert.
- *   The cfssl auth key is read from $CA_AUTH_KEY (never from argv).
+ *   The cfssl auth key is read from $RADESK_CA_AUTH_KEY (never from argv).
  * Output: key=value lines; on failure "error: <code> <transient|permanent>:
  * <field: message>" on stderr and the exit status of rd_exit_status(). */
 #include "ca/ca.h"
@@ -125,8 +125,8 @@ int main(int argc, char **argv)
 		default: fprintf(stderr, "usage: see tests/tools/ca_client.c\n"); return 2;
 		}
 	}
-	if (getenv("CA_AUTH_KEY") && *getenv("CA_AUTH_KEY"))
-		s.auth_key = getenv("CA_AUTH_KEY");
+	if (getenv("RADESK_CA_AUTH_KEY") && *getenv("RADESK_CA_AUTH_KEY"))
+		s.auth_key = getenv("RADESK_CA_AUTH_KEY");
 	if (optind >= argc) {
 		fprintf(stderr, "usage: ca_client [options] enroll|revoke|info|ping|check|csr\n");
 		return 2;
