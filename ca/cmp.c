@@ -190,6 +190,14 @@ static OSSL_CMP_MSG *transfer(OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
 	return out;
 }
 
+/* OpenSSL's CMP messages go to our logger, never to the terminal. */
+static int cmp_log(const char *func, const char *file, int line, OSSL_CMP_severity level,
+		   const char *msg)
+{
+	(void)func, (void)file, (void)line, (void)level, (void)msg;
+	return 1;
+}
+
 static OSSL_CMP_CTX *new_ctx(rd_ca *ca, const char *request_id, rd_err *e)
 {
 	struct cmp_state *s = ca->drv;
@@ -201,7 +209,7 @@ static OSSL_CMP_CTX *new_ctx(rd_ca *ca, const char *request_id, rd_err *e)
 	s->xfer_rc = RD_OK;
 	s->request_id = request_id;
 	if (ok)
-		ok = OSSL_CMP_CTX_set_transfer_cb(c, transfer) && OSSL_CMP_CTX_set_transfer_cb_arg(c, ca) &&
+		ok = OSSL_CMP_CTX_set_log_cb(c, cmp_log) && OSSL_CMP_CTX_set_transfer_cb(c, transfer) && OSSL_CMP_CTX_set_transfer_cb_arg(c, ca) &&
 		     OSSL_CMP_CTX_set1_server(c, "127.0.0.1") && /* unused: our transfer does the I/O */
 		     OSSL_CMP_CTX_set1_recipient(c, s->recipient) &&
 		     OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_MSG_TIMEOUT, (int)ca->timeout_s) &&
@@ -431,6 +439,7 @@ static rd_code cmp_ping(rd_ca *ca, rd_ca_ping *out, rd_err *e)
 		out->tls_ms = (double)tls_us / 1000.0;
 		out->total_ms = (double)total_us / 1000.0;
 		out->http_version = hv == CURL_HTTP_VERSION_2_0 ? 2 : 11;
+		rd_strlcpy(out->tls_version, ca->last_tls, sizeof out->tls_version);
 	}
 	return cmp_info(ca, &out->info, e);
 }

@@ -252,6 +252,8 @@ rd_code rd_ca_http_post(rd_ca *ca, const char *path, const char *content_type, c
 	curl_easy_getinfo(ca->curl, CURLINFO_HTTP_VERSION, &r->http_version);
 	curl_easy_getinfo(ca->curl, CURLINFO_APPCONNECT_TIME_T, &tls_us);
 	curl_easy_getinfo(ca->curl, CURLINFO_TOTAL_TIME_T, &total_us);
+	if (r->tls_version[0])
+		rd_strlcpy(ca->last_tls, r->tls_version, sizeof ca->last_tls);
 	r->tls_ms = (double)tls_us / 1000.0;
 	r->total_ms = (double)total_us / 1000.0;
 	r->http_version = r->http_version == CURL_HTTP_VERSION_2_0 ? 2

@@ -21,6 +21,7 @@ struct rd_ca {
 	CURL *curl;
 	struct curl_slist *headers_json, *headers_cmp;
 	char curl_err[CURL_ERROR_SIZE];
+	char last_tls[32]; /* TLS version of the last exchange */
 	void *drv; /* driver state */
 };
 
