@@ -315,7 +315,9 @@ rd_code rd_ca_check_cert(const rd_ca_check *chk, const rd_ca_request *req, const
 				req->valid_days > 0 ? req->valid_days : max_days);
 		goto out;
 	}
-	if ((rc = verify_chain(x, chk->trust_file, chk->chain_pem, now, e)))
+	/* a certificate starting within the allowed skew is verified at its start */
+	if ((rc = verify_chain(x, chk->trust_file, chk->chain_pem,
+			       c.not_before > now ? c.not_before : now, e)))
 		goto out;
 	{ /* the outputs */
 		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
