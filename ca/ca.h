@@ -111,7 +111,7 @@ typedef struct rd_ca_request {
 /* An issued (and checked) certificate. */
 typedef struct rd_ca_cert {
 	char *pem;                /* leaf certificate, PEM */
-	char serial_hex[48];      /* lower case, no colons, no leading zeros */
+	char serial_hex[48];      /* lower case, whole bytes (as openssl x509 -serial) */
 	char serial_dec[64];
 	char issuer[512];         /* RFC 2253, UTF-8 */
 	char subject[512];

@@ -288,7 +288,7 @@ static rd_code cert_pem_out(X509 *x, char **pem, rd_err *e)
 	long l;
 	*pem = NULL;
 	if (b && PEM_write_bio_X509(b, x) == 1 && (l = BIO_get_mem_data(b, &p)) > 0)
-		*pem = strndup(p, (size_t)l);
+		*pem = rd_ca_memstr(p, (size_t)l);
 	BIO_free(b);
 	return *pem ? RD_OK : rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
 }

@@ -5,6 +5,20 @@
 #include "ca/ca.h"
 
 #include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A NUL-terminated copy of n bytes (BIO memory is not terminated, so
+ * strndup would read past it). */
+static inline char *rd_ca_memstr(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
 
 struct rd_ca {
 	const struct rd_ca_ops *ops;

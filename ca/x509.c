@@ -327,7 +327,7 @@ rd_code rd_ca_check_cert(const rd_ca_check *chk, const rd_ca_request *req, const
 		if (!bn || !b || (rc = bn_serial(bn, c.serial_dec, c.serial_hex, e)) ||
 		    (rc = spki_hash(X509_get0_pubkey(x), c.spki_sha256, e)) ||
 		    PEM_write_bio_X509(b, x) != 1 || (l = BIO_get_mem_data(b, &p)) <= 0 ||
-		    !(c.pem = strndup(p, (size_t)l))) {
+		    !(c.pem = rd_ca_memstr(p, (size_t)l))) {
 			BN_free(bn);
 			BIO_free(b);
 			rc = rc ? rc : rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
@@ -388,7 +388,7 @@ static char *bio_string(BIO *b)
 {
 	char *p;
 	long l = BIO_get_mem_data(b, &p);
-	return l > 0 ? strndup(p, (size_t)l) : NULL;
+	return l > 0 ? rd_ca_memstr(p, (size_t)l) : NULL;
 }
 
 rd_code rd_ca_make_test_csr(const rd_ca_subject *s, char **csr_pem, char **key_pem, rd_err *e)

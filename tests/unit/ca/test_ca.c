@@ -73,7 +73,7 @@ static char *issue(EVP_PKEY *pub, X509_NAME *subj, X509 *issuer, EVP_PKEY *ikey,
 	assert_true(X509_sign(x, ikey, EVP_sha256()) > 0);
 	PEM_write_bio_X509(b, x);
 	l = BIO_get_mem_data(b, &p);
-	out = strndup(p, (size_t)l);
+	out = rd_ca_memstr(p, (size_t)l);
 	BIO_free(b);
 	X509_free(x);
 	return out;
