@@ -147,6 +147,7 @@ void rd_ca_close(rd_ca *ca)
 	if (ca->ops && ca->ops->close)
 		ca->ops->close(ca);
 	rd_ca_http_close(ca);
+	X509_STORE_free(ca->store);
 	free(ca->driver);
 	free(ca->url);
 	free(ca->trust);
@@ -248,7 +249,7 @@ rd_code rd_ca_open(rd_ca **out, const rd_ca_settings *s, rd_err *e)
 		}
 		ca->auth_key_len = (size_t)n;
 	}
-	if ((rc = rd_ca_http_init(ca, e)) || (ops->open && (rc = ops->open(ca, e)))) {
+	if ((rc = rd_ca_load_store(ca->trust, &ca->store, e)) || (rc = rd_ca_http_init(ca, e)) || (ops->open && (rc = ops->open(ca, e)))) {
 		rd_ca_close(ca);
 		return rc;
 	}

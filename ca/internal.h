@@ -5,6 +5,7 @@
 #include "ca/ca.h"
 
 #include <curl/curl.h>
+#include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ struct rd_ca {
 	struct curl_slist *headers_json, *headers_cmp;
 	char curl_err[CURL_ERROR_SIZE];
 	char last_tls[32]; /* TLS version of the last exchange */
+	X509_STORE *store; /* the trust anchor, loaded once for the response checks */
 	void *drv; /* driver state */
 };
 
@@ -75,6 +77,8 @@ rd_code rd_ca_cfssl_parse(const char *body, size_t len, long status, const char 
 
 /* Subject, notAfter and trust of the first certificate in pem. */
 rd_code rd_ca_x509_summary(const char *pem, const char *trust_file, rd_ca_info *out, rd_err *e);
+
+rd_code rd_ca_load_store(const char *trust_file, X509_STORE **out, rd_err *e);
 
 /* Parse a decimal or hex serial into both forms. */
 rd_code rd_ca_serial_norm(const char *serial, char dec[64], char hex[48], rd_err *e);

@@ -140,25 +140,41 @@ static time_t asn1_time(const ASN1_TIME *t)
 
 /* ---- trust ------------------------------------------------------------------- */
 
-static rd_code verify_chain(X509 *leaf, const char *trust_file, const char *chain_pem, time_t now,
-			    rd_err *e)
+rd_code rd_ca_load_store(const char *trust_file, X509_STORE **out, rd_err *e)
 {
 	X509_STORE *st = X509_STORE_new();
+	*out = NULL;
+	if (!st)
+		return rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
+	if (X509_STORE_load_file(st, trust_file) != 1) {
+		X509_STORE_free(st);
+		rd_fail_at(e, RD_E_CONFIG, "ca.trust", _("cannot load the trust anchor %s"), trust_file);
+		rd_err_add_openssl(e);
+		return RD_E_CONFIG;
+	}
+	X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN);
+	*out = st;
+	return RD_OK;
+}
+
+/* store: the connection's trust store, or NULL to load trust_file now */
+static rd_code verify_chain(X509 *leaf, X509_STORE *store, const char *trust_file,
+			    const char *chain_pem, time_t now, rd_err *e)
+{
+	X509_STORE *st = store, *own = NULL;
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	rd_code rc = RD_OK;
 	int ok;
 
-	if (!st || !ctx || !untrusted) {
+	if (!ctx || !untrusted) {
 		rc = rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
 		goto out;
 	}
-	if (X509_STORE_load_file(st, trust_file) != 1) {
-		rc = rd_fail_at(e, RD_E_CONFIG, "ca.trust", _("cannot load the trust anchor %s"),
-				trust_file);
-		rd_err_add_openssl(e);
+	if (!st && (rc = rd_ca_load_store(trust_file, &own, e)))
 		goto out;
-	}
+	if (!st)
+		st = own;
 	if (chain_pem) {
 		BIO *b = BIO_new_mem_buf(chain_pem, -1);
 		X509 *x;
@@ -168,7 +184,6 @@ static rd_code verify_chain(X509 *leaf, const char *trust_file, const char *chai
 		BIO_free(b);
 		ERR_clear_error(); /* the end of the PEM stream */
 	}
-	X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN);
 	if (X509_STORE_CTX_init(ctx, st, leaf, untrusted) != 1) {
 		rc = rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
 		goto out;
@@ -185,7 +200,7 @@ out:
 	ERR_clear_error();
 	sk_X509_pop_free(untrusted, X509_free);
 	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(st);
+	X509_STORE_free(own);
 	return rc;
 }
 
@@ -252,8 +267,8 @@ static rd_code check_subject(X509 *x, const rd_ca_subject *s, rd_err *e)
 
 /* ---- the check ------------------------------------------------------------------ */
 
-rd_code rd_ca_check_cert(const rd_ca_check *chk, const rd_ca_request *req, const char *cert_pem,
-			 rd_ca_cert *out, rd_err *e)
+static rd_code check_cert(const rd_ca_check *chk, X509_STORE *store, const rd_ca_request *req,
+			  const char *cert_pem, rd_ca_cert *out, rd_err *e)
 {
 	X509 *x = NULL;
 	X509_REQ *csr = NULL;
@@ -316,7 +331,7 @@ rd_code rd_ca_check_cert(const rd_ca_check *chk, const rd_ca_request *req, const
 		goto out;
 	}
 	/* a certificate starting within the allowed skew is verified at its start */
-	if ((rc = verify_chain(x, chk->trust_file, chk->chain_pem,
+	if ((rc = verify_chain(x, store, chk->trust_file, chk->chain_pem,
 			       c.not_before > now ? c.not_before : now, e)))
 		goto out;
 	{ /* the outputs */
@@ -356,7 +371,13 @@ rd_code rd_ca_check_response(rd_ca *ca, const rd_ca_request *req, const char *ce
 		.max_skew_s = ca->max_skew_s,
 		.max_days = ca->max_days,
 	};
-	return rd_ca_check_cert(&chk, req, cert_pem, out, e);
+	return check_cert(&chk, ca->store, req, cert_pem, out, e);
+}
+
+rd_code rd_ca_check_cert(const rd_ca_check *chk, const rd_ca_request *req, const char *cert_pem,
+			 rd_ca_cert *out, rd_err *e)
+{
+	return check_cert(chk, NULL, req, cert_pem, out, e);
 }
 
 rd_code rd_ca_x509_summary(const char *pem, const char *trust_file, rd_ca_info *out, rd_err *e)
@@ -370,7 +391,7 @@ rd_code rd_ca_x509_summary(const char *pem, const char *trust_file, rd_ca_info *
 	}
 	name_text(X509_get_subject_name(x), out->subject, sizeof out->subject);
 	out->not_after = asn1_time(X509_get0_notAfter(x));
-	out->trusted = verify_chain(x, trust_file, pem, time(NULL), &tmp) == RD_OK;
+	out->trusted = verify_chain(x, NULL, trust_file, pem, time(NULL), &tmp) == RD_OK;
 	X509_free(x);
 	return RD_OK;
 }
