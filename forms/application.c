@@ -282,6 +282,11 @@ static rd_code check_one(const rd_application *a, const rd_field *f, const rd_pr
 	if (!v[0]) {
 		if (f->id == RD_F_VERIFY_ANSWER && (flags & RD_APP_ANSWER_KEPT))
 			return RD_OK;
+		/* an ID type is only missing beside a number; the missing number is
+		 * reported on its own */
+		if (f->check == RD_CHECK_ID_TYPE && 
+		    is_empty(a, f->id == RD_F_AGENT_ID_TYPE ? RD_F_AGENT_ID_NUMBER : RD_F_SUBJECT_ID_NUMBER))
+			return RD_OK;
 		if (req == RD_REQ_REQUIRED)
 			return rd_fail_at(e, RD_E_INVALID, path, _("is required"));
 		if (req == RD_REQ_GROUP && f->group && group_filled(a, f->group))

@@ -68,7 +68,7 @@ rd_code rd_check_resident_id(const char *value, time_t now, const char *field, r
 rd_code rd_check_uscc(const char *value, const char *field, rd_err *e);
 /* 11 digits, 13..19 first; spaces, hyphens and a +86/0086 prefix ignored. */
 rd_code rd_check_mobile(const char *value, const char *field, rd_err *e);
-/* Area code (0 + 2..3 digits) and a 7..8 digit number starting 2..9,
+/* Area code (0 + 2..3 digits) and a 7..8 digit number not starting with 0,
  * separated by '-', a space or parentheses ("010-12345678", "(010)12345678"),
  * then an optional extension of 1..6 digits after '-': "0755-1234567-123". */
 rd_code rd_check_landline(const char *value, const char *field, rd_err *e);

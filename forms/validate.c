@@ -523,8 +523,8 @@ rd_code rd_check_landline(const char *value, const char *field, rd_err *e)
 	}
 	/* number */
 	n = count_digits(p);
-	if (n < 7 || n > 8 || p[0] == '0' || p[0] == '1')
-		return bad(e, field, _("number must be 7 or 8 digits, not starting with 0 or 1"));
+	if (n < 7 || n > 8 || p[0] == '0')
+		return bad(e, field, _("number must be 7 or 8 digits, not starting with 0"));
 	p += n;
 	/* extension */
 	if (*p == '-' || *p == ' ') {
