@@ -111,15 +111,17 @@ char rd_gb32100_check_char(const char *first17);
 
 /* ---- normalisation (canonical forms, also the blind-index input) --------------
  * Each writes at most n bytes including the NUL and returns RD_OK, or
- * RD_E_INVALID when the result would not fit (out is then "").  They do not
- * validate: feed the result to a validator. */
+ * RD_E_INVALID when the input is not valid UTF-8 or the result would not
+ * fit (out is then "").  They do not validate: feed the result to a
+ * validator.  Each is idempotent: a canonical form is its own. */
 /* ID numbers of every type: white space (ASCII and U+3000) removed, ASCII
  * letters upper-cased; for the Taiwan permit a "(A)" suffix is kept. */
 rd_code rd_norm_id_number(const char *in, char *out, size_t n);
 /* USCC: white space and hyphens removed, upper case. */
 rd_code rd_norm_uscc(const char *in, char *out, size_t n);
-/* Mobile: spaces and hyphens removed, then a leading "+86" or "0086" (or
- * "86" before 11 digits) removed: "+86 138-0013-8000" -> "13800138000". */
+/* Mobile: spaces and hyphens removed, then a leading "+86", "0086" or "86"
+ * removed when 11 characters starting with 1 follow:
+ * "+86 138-0013-8000" -> "13800138000". */
 rd_code rd_norm_mobile(const char *in, char *out, size_t n);
 /* Email: trimmed, domain part lower-cased (the local part is kept). */
 rd_code rd_norm_email(const char *in, char *out, size_t n);

@@ -220,6 +220,11 @@ static void malformed_and_hostile_json(void **state)
 	has_error(&l, "subject.name", "61 characters, at most 60");
 	has_error(&l, "years", "out of range");
 
+	/* values with control characters are not echoed back (found by the fuzzer) */
+	assert_int_equal(import("{\"product\":\"a\\u001b[2Jb\"}", &a, &l), RD_E_INVALID);
+	has_error(&l, "product", "not allowed");
+	assert_null(strchr(rd_errlist_find(&l, "product")->msg, '\x1b'));
+
 	/* unknown keys with control characters are shown safely */
 	assert_int_equal(import("{\"a\\u0001b\":1}", &a, &l), RD_E_INVALID);
 	has_error(&l, "a?b", "unknown key");

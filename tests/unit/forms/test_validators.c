@@ -271,6 +271,14 @@ static void normalisation_for_the_index(void **state)
 	assert_string_equal(a, b);
 	assert_int_equal(rd_norm_id_number("11010519491231002X", a, 10), RD_E_INVALID);
 	assert_string_equal(a, "");
+	/* invalid UTF-8 is refused, not stitched into new characters
+	 * (found by the fuzzer: EF \n BD 95 became U+FF55 once the \n went) */
+	assert_int_equal(rd_norm_id_number("\xef\n\xbd\x95", a, sizeof a), RD_E_INVALID);
+	assert_int_equal(rd_norm_text("ab\xff", a, sizeof a), RD_E_INVALID);
+	/* a country code is removed only before a mobile number: idempotent */
+	rd_norm_mobile("0086008613800138000", a, sizeof a);
+	rd_norm_mobile(a, b, sizeof b);
+	assert_string_equal(a, b);
 }
 
 int main(void)
