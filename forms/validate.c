@@ -280,7 +280,7 @@ rd_code rd_check_text(const char *value, long min_chars, long max_chars, const c
 	if (utf8_ok(value, field, e) != RD_OK)
 		return RD_E_INVALID;
 	if (strlen(value) >= sizeof buf)
-		return bad(e, field, _("is %zu bytes, more than %ld characters allow"), strlen(value),
+		return bad(e, field, _("is %zu bytes, too long for %ld characters"), strlen(value),
 			   max_chars);
 	rd_norm_text(value, buf, sizeof buf);
 	if (check_utf8_text(buf, field, &chars, e) != RD_OK)
