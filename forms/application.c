@@ -148,7 +148,7 @@ static rd_code set_int(const rd_field *f, int *dst, const char *value, rd_err *e
 	errno = 0;
 	v = strtol(tmp, &end, 10);
 	if (errno || *end || end == tmp || tmp[0] == '+' || tmp[0] == ' ')
-		return rd_fail_at(e, RD_E_INVALID, f->path, _("'%s' is not a whole number"), tmp);
+		return rd_fail_at(e, RD_E_INVALID, f->path, _("is not a whole number"));
 	if (v < -1000 || v > 1000)
 		return rd_fail_at(e, RD_E_INVALID, f->path, _("%ld is out of range"), v);
 	*dst = (int)v;
@@ -244,6 +244,8 @@ static rd_code check_product(const rd_application *a, const rd_products *ps, con
 			     rd_err *e)
 {
 	const rd_product *p = rd_products_find(ps, a->product);
+	if (!p && check_slug(a->product, rd_field_get(RD_F_PRODUCT), path, e) != RD_OK)
+		return RD_E_INVALID; /* not shown back as it is */
 	if (!p)
 		return rd_fail_at(e, RD_E_INVALID, path, _("unknown product '%s'"), a->product);
 	if (a->kind != RD_APP_KIND_NONE && p->kind != a->kind)
@@ -281,6 +283,11 @@ static rd_code check_one(const rd_application *a, const rd_field *f, const rd_pr
 		ps = rd__builtin_products();
 	if (!v[0]) {
 		if (f->id == RD_F_VERIFY_ANSWER && (flags & RD_APP_ANSWER_KEPT))
+			return RD_OK;
+		/* an ID type is only missing beside a number; the missing number is
+		 * reported on its own */
+		if (f->check == RD_CHECK_ID_TYPE && 
+		    is_empty(a, f->id == RD_F_AGENT_ID_TYPE ? RD_F_AGENT_ID_NUMBER : RD_F_SUBJECT_ID_NUMBER))
 			return RD_OK;
 		if (req == RD_REQ_REQUIRED)
 			return rd_fail_at(e, RD_E_INVALID, path, _("is required"));
@@ -437,13 +444,13 @@ static const char *json_type_text(const json_t *v)
 	return "?";
 }
 
-/* A key as it may appear in a message: at most 40 bytes, whole UTF-8
- * characters, control characters as '?'. */
-static void printable_key(const char *key, char *out, size_t n)
+/* Text from the input as it may appear in a message: at most max bytes,
+ * whole UTF-8 characters, control characters as '?'. */
+static void printable_limited(const char *key, size_t max, char *out, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)key;
 	size_t len = strlen(key), o = 0;
-	for (size_t i = 0; i < len && o + 5 < n && i < 40;) {
+	for (size_t i = 0; i < len && o + 5 < n && i < max;) {
 		uint32_t cp;
 		int k = rd__utf8_decode(s + i, len - i, &cp);
 		if (k < 0 || rd__is_control(cp)) {
@@ -456,6 +463,11 @@ static void printable_key(const char *key, char *out, size_t n)
 		i += (size_t)k;
 	}
 	out[o] = '\0';
+}
+
+static void printable_key(const char *key, char *out, size_t n)
+{
+	printable_limited(key, 40, out, n);
 }
 
 static bool has_replacement(const char *s, size_t n)
@@ -560,6 +572,11 @@ static size_t from_json_value(const json_t *jv, const rd_products *products, tim
 	read_object(&r, out, NULL, jv);
 	default_id_type(&r, &out->subject, RD_F_SUBJECT_ID_TYPE);
 	default_id_type(&r, &out->agent, RD_F_AGENT_ID_TYPE);
+	/* an ID type alone is no person */
+	if (!group_filled(out, "subject"))
+		out->subject.id_type = RD_ID_NONE;
+	if (!group_filled(out, "agent"))
+		out->agent.id_type = RD_ID_NONE;
 	r.failed += validate_masked(out, products, now, flags, prefix, r.reported, errs);
 	return r.failed;
 }
@@ -633,9 +650,12 @@ static json_t *load(const char *text, size_t len, bool *sanitized, rd_errlist *e
 	*sanitized = clean != NULL;
 	root = json_loadb(clean ? clean : text, clean ? clean_len : len, JSON_REJECT_DUPLICATES, &je);
 	free(clean);
-	if (!root)
+	if (!root) {
+		char why[sizeof je.text];
+		printable_limited(je.text, sizeof why, why, sizeof why);
 		rd_errlist_addf(errs, RD_E_INVALID, "", _("malformed JSON at line %d, column %d: %s"),
-				je.line, je.column, je.text);
+				je.line, je.column, why);
+	}
 	return root;
 }
 

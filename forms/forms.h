@@ -68,7 +68,7 @@ rd_code rd_check_resident_id(const char *value, time_t now, const char *field, r
 rd_code rd_check_uscc(const char *value, const char *field, rd_err *e);
 /* 11 digits, 13..19 first; spaces, hyphens and a +86/0086 prefix ignored. */
 rd_code rd_check_mobile(const char *value, const char *field, rd_err *e);
-/* Area code (0 + 2..3 digits) and a 7..8 digit number starting 2..9,
+/* Area code (0 + 2..3 digits) and a 7..8 digit number not starting with 0,
  * separated by '-', a space or parentheses ("010-12345678", "(010)12345678"),
  * then an optional extension of 1..6 digits after '-': "0755-1234567-123". */
 rd_code rd_check_landline(const char *value, const char *field, rd_err *e);
@@ -111,15 +111,17 @@ char rd_gb32100_check_char(const char *first17);
 
 /* ---- normalisation (canonical forms, also the blind-index input) --------------
  * Each writes at most n bytes including the NUL and returns RD_OK, or
- * RD_E_INVALID when the result would not fit (out is then "").  They do not
- * validate: feed the result to a validator. */
+ * RD_E_INVALID when the input is not valid UTF-8 or the result would not
+ * fit (out is then "").  They do not validate: feed the result to a
+ * validator.  Each is idempotent: a canonical form is its own. */
 /* ID numbers of every type: white space (ASCII and U+3000) removed, ASCII
  * letters upper-cased; for the Taiwan permit a "(A)" suffix is kept. */
 rd_code rd_norm_id_number(const char *in, char *out, size_t n);
 /* USCC: white space and hyphens removed, upper case. */
 rd_code rd_norm_uscc(const char *in, char *out, size_t n);
-/* Mobile: spaces and hyphens removed, then a leading "+86" or "0086" (or
- * "86" before 11 digits) removed: "+86 138-0013-8000" -> "13800138000". */
+/* Mobile: spaces and hyphens removed, then a leading "+86", "0086" or "86"
+ * removed when 11 characters starting with 1 follow:
+ * "+86 138-0013-8000" -> "13800138000". */
 rd_code rd_norm_mobile(const char *in, char *out, size_t n);
 /* Email: trimmed, domain part lower-cased (the local part is kept). */
 rd_code rd_norm_email(const char *in, char *out, size_t n);

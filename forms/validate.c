@@ -112,14 +112,15 @@ static rd_code squeeze(const char *in, char *out, size_t n, bool drop_hyphens)
 	struct out_buf o = {out, n, 0, false};
 	const unsigned char *s = (const unsigned char *)(in ? in : "");
 	size_t len = strlen((const char *)s);
+	if (!rd_utf8_valid((const char *)s, len)) {
+		o.overflow = true; /* "" and RD_E_INVALID */
+		return finish(&o);
+	}
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		int k = rd__utf8_decode(s + i, len - i, &cp);
-		if (k < 0) { /* keep invalid bytes: the validator reports them */
-			put_byte(&o, (char)s[i]);
-			i++;
-			continue;
-		}
+		if (k < 0)
+			break; /* not reached: checked above */
 		if (cp >= 0xff01 && cp <= 0xff5e)
 			cp -= 0xfee0;
 		if (is_space_cp(cp) || (drop_hyphens && cp == '-')) {
@@ -159,11 +160,13 @@ rd_code rd_norm_mobile(const char *in, char *out, size_t n)
 			out[0] = '\0';
 		return RD_E_INVALID;
 	}
-	if (!strncmp(p, "+86", 3))
+	/* a country code only when a mainland mobile number follows it, so that
+	 * the canonical form is its own canonical form */
+	if (!strncmp(p, "+86", 3) && strlen(p) == 14 && p[3] == '1')
 		p += 3;
-	else if (!strncmp(p, "0086", 4))
+	else if (!strncmp(p, "0086", 4) && strlen(p) == 15 && p[4] == '1')
 		p += 4;
-	else if (!strncmp(p, "86", 2) && strlen(p) == 13)
+	else if (!strncmp(p, "86", 2) && strlen(p) == 13 && p[2] == '1')
 		p += 2;
 	if (strlen(p) + 1 > n) {
 		if (n)
@@ -181,6 +184,10 @@ rd_code rd_norm_text(const char *in, char *out, size_t n)
 	struct out_buf o = {out, n, 0, false};
 	uint32_t cp;
 	int k;
+	if (!rd_utf8_valid((const char *)s, len)) {
+		o.overflow = true;
+		return finish(&o);
+	}
 	while (start < end && (k = rd__utf8_decode(s + start, end - start, &cp)) > 0 && is_space_cp(cp))
 		start += (size_t)k;
 	while (end > start) {
@@ -233,6 +240,13 @@ static rd_code bad(rd_err *e, const char *field, const char *fmt, ...)
 	return RD_E_INVALID;
 }
 
+static rd_code utf8_ok(const char *value, const char *field, rd_err *e)
+{
+	if (value && !rd_utf8_valid(value, strlen(value)))
+		return bad(e, field, _("is not valid UTF-8"));
+	return RD_OK;
+}
+
 /* Valid UTF-8 without control characters; counts characters into *chars. */
 static rd_code check_utf8_text(const char *s, const char *field, long *chars, rd_err *e)
 {
@@ -263,8 +277,10 @@ rd_code rd_check_text(const char *value, long min_chars, long max_chars, const c
 	long chars = 0;
 	if (!value)
 		value = "";
+	if (utf8_ok(value, field, e) != RD_OK)
+		return RD_E_INVALID;
 	if (strlen(value) >= sizeof buf)
-		return bad(e, field, _("is %zu bytes, more than %ld characters allow"), strlen(value),
+		return bad(e, field, _("is %zu bytes, too long for %ld characters"), strlen(value),
 			   max_chars);
 	rd_norm_text(value, buf, sizeof buf);
 	if (check_utf8_text(buf, field, &chars, e) != RD_OK)
@@ -333,6 +349,8 @@ static bool all_digits(const char *s, size_t n)
 static rd_code prepare(rd_code (*fn)(const char *, char *, size_t), const char *value, char *buf,
 		       size_t n, const char *field, rd_err *e)
 {
+	if (utf8_ok(value, field, e) != RD_OK)
+		return RD_E_INVALID;
 	if (fn(value ? value : "", buf, n) != RD_OK)
 		return bad(e, field, _("is too long"));
 	if (!buf[0])
@@ -496,6 +514,8 @@ rd_code rd_check_landline(const char *value, const char *field, rd_err *e)
 	char v[128];
 	const char *p;
 	size_t n;
+	if (utf8_ok(value, field, e) != RD_OK)
+		return RD_E_INVALID;
 	if (rd_norm_text(value ? value : "", v, sizeof v) != RD_OK)
 		return bad(e, field, _("is too long"));
 	if (!v[0])
@@ -523,8 +543,8 @@ rd_code rd_check_landline(const char *value, const char *field, rd_err *e)
 	}
 	/* number */
 	n = count_digits(p);
-	if (n < 7 || n > 8 || p[0] == '0' || p[0] == '1')
-		return bad(e, field, _("number must be 7 or 8 digits, not starting with 0 or 1"));
+	if (n < 7 || n > 8 || p[0] == '0')
+		return bad(e, field, _("number must be 7 or 8 digits, not starting with 0"));
 	p += n;
 	/* extension */
 	if (*p == '-' || *p == ' ') {
@@ -554,6 +574,8 @@ rd_code rd_check_email(const char *value, const char *field, rd_err *e)
 	char v[1100];
 	const char *at, *dom;
 	size_t len, local;
+	if (utf8_ok(value, field, e) != RD_OK)
+		return RD_E_INVALID;
 	if (rd_norm_email(value ? value : "", v, sizeof v) != RD_OK)
 		return bad(e, field, _("is longer than %d characters"), RD_EMAIL_MAX_CHARS);
 	if (!v[0])
@@ -619,6 +641,8 @@ rd_code rd_check_username(const char *value, const char *field, rd_err *e)
 {
 	char v[256];
 	size_t len;
+	if (utf8_ok(value, field, e) != RD_OK)
+		return RD_E_INVALID;
 	if (rd_norm_text(value ? value : "", v, sizeof v) != RD_OK)
 		return bad(e, field, _("is %zu characters, at most %d allowed"), strlen(value),
 			   RD_USERNAME_MAX_CHARS);
