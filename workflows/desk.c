@@ -179,10 +179,15 @@ static rd_code import_scan(rd_ctx *ctx, const char *path, char sha[65], int *w, 
 	size_t len = 0;
 	rd_code rc = rd_file_read(path, RD_SCAN_MAX, &data, &len, e);
 	if (rc != RD_OK) {
-		if (e && rc == RD_E_INVALID)
-			rd_fail_at(e, RD_E_INVALID, path, _("the scan is %s; at most 2 MB (2097152 bytes) is allowed"),
-				   e->msg);
-		return rc;
+		char why[1024];
+		if (e && rc == RD_E_INVALID) {
+			rd_strlcpy(why, e->msg, sizeof why);
+			rd_fail_at(e, RD_E_INVALID, path, _("the scan is %s; at most 2 MB (2097152 bytes) is allowed"), why);
+		}
+		/* A file the operator named that cannot be read is bad input. */
+		if (e && rc == RD_E_IO)
+			e->code = RD_E_INVALID;
+		return RD_E_INVALID;
 	}
 	if ((rc = rd_jpeg_check((unsigned char *)data, len, path, w, h, e)) != RD_OK)
 		goto out;
