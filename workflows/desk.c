@@ -182,7 +182,7 @@ static rd_code import_scan(rd_ctx *ctx, const char *path, char sha[65], int *w, 
 		char why[1024];
 		if (e && rc == RD_E_INVALID) {
 			rd_strlcpy(why, e->msg, sizeof why);
-			rd_fail_at(e, RD_E_INVALID, path, _("the scan is %s; at most 2 MB (2097152 bytes) is allowed"), why);
+			rd_fail_at(e, RD_E_INVALID, path, _("the scan is larger than 2 MB (%s)"), why);
 		}
 		/* A file the operator named that cannot be read is bad input. */
 		if (e && rc == RD_E_IO)
@@ -470,8 +470,10 @@ static rd_code fee_record_step(rd_ctx *ctx, void *ud, rd_err *e)
 	if (fs.due <= 0)
 		return rd_fail_at(e, RD_E_REFUSED, "--amount", _("nothing is due for application %s"), app.no);
 	if (a->amount != fs.due)
-		return rd_fail_at(e, RD_E_REFUSED, "--amount", _("%s is %s than the amount due for %s: %s"), amount,
-				  a->amount > fs.due ? _("more") : _("less"), app.no, due);
+		return rd_fail_at(e, RD_E_REFUSED, "--amount",
+				  a->amount > fs.due ? _("%s is more than the amount due for %s: %s")
+						     : _("%s is less than the amount due for %s: %s"),
+				  amount, app.no, due);
 	memset(&p, 0, sizeof p);
 	p.app_id = app.id;
 	p.amount = a->amount;
