@@ -462,7 +462,8 @@ rd_code rd_desk_queue_claim(rd_db *db, const char *reviewer, time_t now, time_t 
 		    "UPDATE review_queue SET reviewer = ?1, claimed_at = ?2, expires_at = ?3 "
 		    "WHERE expires_at <= ?2 AND app_id = ("
 		    " SELECT q.app_id FROM review_queue q JOIN applications a ON a.id = q.app_id"
-		    " WHERE q.expires_at <= ?2 AND a.created_by <> ?1 COLLATE NOCASE"
+		    " WHERE q.expires_at <= ?2 AND a.state IN ('paid', 'under_review')"
+		    " AND a.created_by <> ?1 COLLATE NOCASE"
 		    " AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.app_id = q.app_id"
 		    "                 AND p.operator = ?1 COLLATE NOCASE AND p.amount > 0)"
 		    " ORDER BY q.queued_at, q.app_id LIMIT 1) RETURNING app_id",
@@ -522,7 +523,8 @@ rd_code rd_desk_queue_each(rd_db *db, rd_queue_fn fn, void *ud, rd_err *e)
 	sqlite3_stmt *st;
 	int rc;
 	rd_queue_row r;
-	if (rd_db_prepare(db, QUEUE_SELECT "ORDER BY q.queued_at, q.app_id", &st, e) != RD_OK)
+	if (rd_db_prepare(db, QUEUE_SELECT "WHERE a.state IN ('paid', 'under_review') ORDER BY q.queued_at, q.app_id",
+			  &st, e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_queue(st, &r);

@@ -1,6 +1,7 @@
 /* The desk's use cases: document checklist and scans, fees and receipts,
  * the review queue, reports and the clerk's lists. */
 #include "workflows/desk_internal.h"
+#include "forms/forms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,21 +31,18 @@ static const char *doc_label(const char *type)
 	return type;
 }
 
-/* Is product in a list of product ids separated by commas or spaces? */
-static bool product_listed(const char *list, const char *product)
+/* Does the product need an impression sheet ([product.<id>] impression)? */
+static bool needs_impression(const rd_ctx *ctx, const char *product)
 {
-	size_t n = strlen(product);
-	const char *p = list ? list : "";
-	while (*p) {
-		size_t len;
-		while (*p == ',' || *p == ' ')
-			p++;
-		len = strcspn(p, ", ");
-		if (len == n && len && !strncmp(p, product, n))
-			return true;
-		p += len;
-	}
-	return false;
+	rd_products *ps = NULL;
+	const rd_product *p;
+	bool yes = false;
+	if (rd_products_load(ctx->cfg, &ps, NULL) != RD_OK)
+		return false; /* the application's own validation reports the configuration */
+	p = rd_products_find(ps, product);
+	yes = p && p->impression;
+	rd_products_free(ps);
+	return yes;
 }
 
 /* The required documents for an application, in the order of the counter. */
@@ -62,10 +60,8 @@ static size_t checklist_types(const rd_ctx *ctx, const rd_app_state *app, const 
 			out[n++] = "agent_id_copy";
 	}
 	out[n++] = "acceptance_form";
-	if (product_listed(rd_config_str(ctx->cfg, "desk", "seal_products"), app->product))
-		out[n++] = "seal_impression";
-	if (product_listed(rd_config_str(ctx->cfg, "desk", "signature_products"), app->product))
-		out[n++] = "signature_impression";
+	if (needs_impression(ctx, app->product))
+		out[n++] = org ? "seal_impression" : "signature_impression";
 	out[n++] = "original_id_sighted";
 	return n;
 }

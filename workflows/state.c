@@ -10,6 +10,13 @@
 #define REVIEWER RD_ROLE_BIT(RD_ROLE_REVIEWER)
 #define ADMIN RD_ROLE_BIT(RD_ROLE_ADMIN)
 
+/* The form is complete and valid (the applications area's check). */
+static rd_code pre_submit(rd_ctx *ctx, const rd_app_state *app, const char *reason, rd_err *e)
+{
+	(void)reason;
+	return rd_app_check_complete(ctx, app->no, NULL, e);
+}
+
 static rd_code pre_documents(rd_ctx *ctx, const rd_app_state *app, const char *reason, rd_err *e)
 {
 	(void)reason;
@@ -73,8 +80,8 @@ static rd_code pre_reject(rd_ctx *ctx, const rd_app_state *app, const char *reas
 /* Every transition there is.  One action per target state, so that
  * rd_transition(to) names its action. */
 static const rd_transition_rule rules[] = {
-	{"draft", "submitted", "submit", CLERK | ADMIN, NULL, false, true},
-	{"rejected", "submitted", "submit", CLERK | ADMIN, NULL, false, true},
+	{"draft", "submitted", "submit", CLERK | ADMIN, pre_submit, false, true},
+	{"rejected", "submitted", "submit", CLERK | ADMIN, pre_submit, false, true},
 	{"submitted", "documents_checked", "check_documents", CLERK | ADMIN, pre_documents, false, false},
 	{"documents_checked", "paid", "pay", CLERK | ADMIN, pre_paid, false, true},
 	{"paid", "under_review", "start_review", REVIEWER | ADMIN, pre_start_review, false, false},

@@ -12,42 +12,41 @@ for p in $(seq $P); do
 done
 printf '[db]\nbusy_timeout_ms = 60000\n' >>"$RADESK_CONFIG"
 
-# TEMPORARY until `radesk app new` lands: registration through SQL, one
-# process per desk, all at once.
-register() { # P
-	local p=$1 i sql="BEGIN;"
-	for i in $(seq $N); do
-		no=$(printf 'RA-20261121-%02d%04d' "$p" "$i")
-		sql="$sql INSERT INTO applications(no, service_point, kind, product, years, username, created_by,
-			created_at, updated_by, updated_at, subject_name) VALUES ('$no', 'SP01', 'individual',
-			'personal-sign', 1, 'u$p$i', 'desk$p', 1795251600, 'desk$p', 1795251600, 's');"
-	done
-	sqlite3 -cmd '.timeout 60000' "$(desk_db)" "$sql COMMIT;"
-}
-desk() { # P: one batch of submit, three documents and the fee per application
+# desk P: registers N applications with one `app new` of a JSON array, then
+# one batch of submit, three documents and the fee per application.
+desk() {
 	local p=$1 i no
-	for i in $(seq $N); do
-		no=$(printf 'RA-20261121-%02d%04d' "$p" "$i")
+	{
+		printf '['
+		for i in $(seq $N); do
+			[ "$i" = 1 ] || printf ','
+			DESK_SEQ=0 app_json individual personal-sign 1 | sed "s/\"username\":\"ind[0-9]*\"/\"username\":\"d${p}n$i\"/"
+		done
+		printf ']'
+	} >"$TESTTMP/apps.$p.json"
+	as "desk$p" app new --file "$TESTTMP/apps.$p.json" >"$TESTTMP/nos.$p" 2>"$TESTTMP/new.$p" || {
+		echo 9 >"$TESTTMP/rc.$p"; return; }
+	while read -r no; do
 		echo "app submit $no"
 		echo "doc set $no id_copy verified"
 		echo "doc set $no acceptance_form verified"
 		echo "doc set $no original_id_sighted verified"
 		echo "fee record $no --amount 100.00 --method cash"
-	done >"$TESTTMP/batch.$p"
+	done <"$TESTTMP/nos.$p" >"$TESTTMP/batch.$p"
 	as "desk$p" desk batch --file "$TESTTMP/batch.$p" >"$TESTTMP/out.$p" 2>"$TESTTMP/err.$p"
 	echo $? >"$TESTTMP/rc.$p"
 }
-for p in $(seq $P); do register "$p" & done
-wait
 for p in $(seq $P); do desk "$p" & done
 wait
 fails=0
 for p in $(seq $P); do
-	[ "$(cat "$TESTTMP/rc.$p")" = 0 ] || { fails=$((fails + 1)); tail -5 "$TESTTMP/err.$p" | diag; }
+	[ "$(cat "$TESTTMP/rc.$p")" = 0 ] || { fails=$((fails + 1)); tail -5 "$TESTTMP/new.$p" "$TESTTMP/err.$p" | diag; }
 done
 is "$fails" "0" "all eight desk batches succeeded"
 db=$(desk_db)
-is "$(sqlite3 "$db" "SELECT count(*), count(DISTINCT no) FROM applications")" "1600|1600" "1,600 applications, each once"
+is "$(sqlite3 "$db" "SELECT count(*), count(DISTINCT no), count(DISTINCT username) FROM applications")" \
+	"1600|1600|1600" "1,600 applications, each once"
+is "$(cat "$TESTTMP"/nos.* | sort -u | wc -l)" "1600" "1,600 distinct numbers handed out"
 is "$(sqlite3 "$db" "SELECT state, count(*) FROM applications GROUP BY state")" "paid|1600" "all paid"
 is "$(sqlite3 "$db" "SELECT count(*), count(DISTINCT receipt), count(DISTINCT app_id) FROM payments")" \
 	"1600|1600|1600" "one payment each, receipts unique"

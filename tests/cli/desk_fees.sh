@@ -5,11 +5,14 @@
 . "$SRCDIR/tests/cli/lib_desk.sh"
 rd_env --staff || exit 1
 
-ready() { # NO PRODUCT YEARS: registered by clerk, submitted, documents verified
-	mkapp "$1" individual "$2" "$3" clerk && as clerk app submit "$1" >/dev/null && verify_all "$1" clerk
+ready() { # KIND PRODUCT YEARS: registered by clerk, submitted, documents verified
+	local no
+	no=$(newapp clerk "$1" "$2" "$3") && as clerk app submit "$no" >/dev/null && verify_all "$no" clerk && echo "$no"
 }
-A=RA-20261121-000011 B=RA-20261121-000012 C=RA-20261121-000013 D=RA-20261121-000014
-ready $A personal-sign 1; ready $B org-sign 2; ready $C org-seal 1; ready $D personal-sign 3
+A=$(ready individual personal-sign 1); B=$(ready organization org-sign 2)
+C=$(ready organization org-seal 1); D=$(ready individual personal-sign 3)
+is "$(app_state $A)/$(app_state $B)/$(app_state $C)/$(app_state $D)" \
+	"documents_checked/documents_checked/documents_checked/documents_checked" "four applications ready for the fee"
 
 expect_rc 0 "fee show" as clerk fee show $B
 like "$OUT" "fee 600.00, paid 0.00, due 600.00" "built-in schedule: org-sign 300.00 a year"

@@ -5,15 +5,17 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/lib_desk.sh"
 rd_env --staff || exit 1
-A=RA-20261121-000031 B=RA-20261121-000032
-mkapp $A organization org-sign 1 clerk "王经办"
-mkapp $B individual personal-sign 1 clerk
+A=$(newapp clerk organization org-sign 1)
+B=$(newapp clerk individual personal-sign 1)
 as clerk app submit $A >/dev/null
 as clerk app submit $B >/dev/null
 
 expect_rc 0 "outbox filled in the transaction of the change" as admin --json notify list
-like "$OUT" "\"application\":\"$A\",\"channel\":\"email\",\"event\":\"submit\",\"status\":\"pending\"" "A's message pending"
-is "$(sqlite3 "$(desk_db)" "SELECT count(*) FROM outbox")" "2" "one message per application"
+like "$OUT" "\"application\":\"$A\",\"channel\":\"sms\",\"event\":\"submit\",\"status\":\"pending\"" "A's SMS pending"
+like "$OUT" "\"application\":\"$A\",\"channel\":\"email\",\"event\":\"submit\",\"status\":\"pending\"" "A's email pending"
+is "$(sqlite3 "$(desk_db)" "SELECT count(*) FROM outbox")" "4" "an SMS and an email per application"
+is "$(sqlite3 "$(desk_db)" "SELECT count(*) FROM outbox WHERE recipient LIKE '%139%' OR recipient LIKE '%138%'")" "0" \
+	"mobiles sealed in the outbox"
 expect_rc 1 "a clerk may not read the outbox" as clerk notify list
 expect_rc 1 "nothing configured" as clerk notify send
 like "$ERR" "neither \[notify\] command nor \[notify\] webhook is configured" "configuration named"
@@ -28,10 +30,11 @@ chmod +x "$TESTTMP/deliver"
 cp "$RADESK_CONFIG" "$TESTTMP/base.conf"
 printf '[notify]\ncommand = %s/deliver\n' "$TESTTMP" >>"$RADESK_CONFIG"
 expect_rc 0 "send" as clerk notify send
-like "$OUT" "sent 2, to retry 0, failed 0" "two sent"
+like "$OUT" "sent 4, to retry 0, failed 0" "four sent"
 like "$(cat "$TESTTMP/delivered")" "\"application\":\"$A\",\"channel\":\"email\",.*\"state\":\"submitted\".*\"to\":\"agent@example.cn\"" \
 	"the agent's address and the state in the JSON"
 like "$(cat "$TESTTMP/delivered")" "\"to\":\"subject@example.cn\"" "no agent: the subject's address"
+like "$(cat "$TESTTMP/delivered")" "\"application\":\"$A\",\"channel\":\"sms\",.*\"to\":\"13912345678\"" "the agent's mobile unsealed for the SMS"
 expect_rc 0 "nothing left" as clerk notify send
 like "$OUT" "sent 0," "sent messages are not sent again"
 
@@ -40,18 +43,18 @@ as clerk app transition $A cancelled --reason "applicant left" >/dev/null
 cp "$TESTTMP/base.conf" "$RADESK_CONFIG"
 printf '[notify]\ncommand = echo gateway down >&2; exit 3\nretry_seconds = 60\nmax_attempts = 3\n' >>"$RADESK_CONFIG"
 expect_rc 0 "send with a failing command" as clerk notify send
-like "$OUT" "sent 0, to retry 1, failed 0" "retry scheduled"
+like "$OUT" "sent 0, to retry 2, failed 0" "retry scheduled for the SMS and the email"
 expect_rc 0 "failures listed for the admin" as admin --json notify list --failed
 like "$OUT" "\"event\":\"cancel\",\"status\":\"pending\",\"attempts\":1,\"next\":\"2026-11-21 17:01\",\"error\":\"notify.command: the command exited with status 3: gateway down\"" \
 	"attempt, next try in 60 s and the error shown"
 expect_rc 0 "not due yet" as clerk notify send
 like "$OUT" "sent 0, to retry 0" "backoff respected"
 RADESK_FIXED_TIME=2026-11-21T09:01:00 expect_rc 0 "second attempt" as clerk notify send
-like "$OUT" "to retry 1" "retried"
+like "$OUT" "to retry 2" "retried"
 expect_rc 0 "backoff doubles" as admin --json notify list --failed
 like "$OUT" '"attempts":2,"next":"2026-11-21 17:03"' "next try 120 s later"
 RADESK_FIXED_TIME=2026-11-21T09:03:00 expect_rc 0 "third attempt gives up" as clerk notify send
-like "$OUT" "failed 1" "failed after max_attempts"
+like "$OUT" "failed 2" "failed after max_attempts"
 expect_rc 0 "failed message listed" as admin notify list --failed
 like "$OUT" "cancel +failed +3" "status failed"
 expect_rc 0 "audit records the failure" as auditor --json audit list --object $A
@@ -65,7 +68,7 @@ start=$(date +%s)
 expect_rc 0 "send with a hanging command" as clerk notify send
 took=$(( $(date +%s) - start ))
 check "stopped after about a second (took ${took}s)" test "$took" -lt 10
-like "$OUT" "to retry 1" "retry scheduled after the timeout"
+like "$OUT" "to retry 2" "retry scheduled after the timeout"
 expect_rc 0 "timeout visible" as admin notify list --failed
 like "$OUT" "did not finish within 1 seconds and was stopped" "timeout named"
 check "no sleep left behind" sh -c "! pgrep -f '^sleep 29.5$' >/dev/null"
@@ -81,6 +84,6 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 cp "$TESTTMP/base.conf" "$RADESK_CONFIG"
 printf '[notify]\nwebhook = https://127.0.0.1:%s/hook\ntimeout_seconds = 2\n' "$port" >>"$RADESK_CONFIG"
 RADESK_FIXED_TIME=2026-11-21T11:00:00 expect_rc 0 "webhook not reachable" as clerk notify send
-like "$OUT" "to retry 1" "retry after a connection failure"
+like "$OUT" "to retry 2" "retry after a connection failure"
 expect_rc 0 "audit chain verifies" as auditor audit verify
 done_testing

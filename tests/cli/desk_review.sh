@@ -5,11 +5,12 @@
 . "$SRCDIR/tests/cli/lib_desk.sh"
 rd_env --staff || exit 1
 
-paid() { # NO: registered by clerk, submitted, verified, paid
-	mkapp "$1" individual personal-sign 1 clerk && as clerk app submit "$1" >/dev/null &&
-		verify_all "$1" clerk && as clerk fee record "$1" --amount 100 --method cash >/dev/null
+paid() { # registered by clerk, submitted, verified, paid
+	local no
+	no=$(newapp clerk individual personal-sign 1) && as clerk app submit "$no" >/dev/null &&
+		verify_all "$no" clerk && as clerk fee record "$no" --amount 100 --method cash >/dev/null
 }
-for i in $(seq 1 8); do paid RA-20261121-00010$i; done
+for i in $(seq 1 8); do paid; done
 expect_rc 0 "queue lists eight" as reviewer --json review queue
 is "$(printf '%s' "$OUT" | grep -o '"application"' | wc -l)" "8" "eight waiting"
 like "$OUT" '"over_sla":false' "fresh applications are within the SLA"
@@ -30,7 +31,7 @@ expect_rc 0 "queue shows the claims" as admin --json review queue
 is "$(printf '%s' "$OUT" | grep -o '"reviewer":"reviewer2*"' | wc -l)" "8" "every row claimed"
 
 # After 30 minutes a claim is free again; within them it is not.
-first=RA-20261121-000101
+first=RA-20261121-000001
 if grep -q "$first" "$TESTTMP/claims.reviewer"; then O=reviewer N=reviewer2; else O=reviewer2 N=reviewer; fi
 RADESK_FIXED_TIME=2026-11-21T09:29:00 expect_rc 1 "claims hold for 29 minutes" as $N review next
 RADESK_FIXED_TIME=2026-11-21T09:31:00 expect_rc 0 "claims expire after 30 minutes" as $N review next

@@ -3,8 +3,7 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/lib_desk.sh"
 rd_env --staff || exit 1
-A=RA-20261121-000021
-mkapp $A individual personal-sign 1 clerk
+A=$(newapp clerk individual personal-sign 1)
 mkjpeg "$TESTTMP/id.jpg"
 check "test JPEG made" test -s "$TESTTMP/id.jpg"
 

@@ -2,17 +2,27 @@
 
 desk_db() { echo "$TESTTMP/data/radesk.db"; }
 
-# TEMPORARY until `radesk app new` lands on main: registers an application
-# straight in the database.  mkapp NO KIND PRODUCT YEARS CREATED_BY [AGENT]
-mkapp() {
-	local no=$1 kind=$2 product=$3 years=$4 by=$5 agent=${6:-}
-	local uname
-	uname=u$(echo "$no" | tr -dc '0-9' | tail -c 11)
-	sqlite3 -cmd '.timeout 20000' "$(desk_db)" "INSERT INTO applications(no, service_point, kind, product, years,
-		username, created_by, created_at, updated_by, updated_at, subject_name, subject_email, agent_name,
-		agent_email) VALUES ('$no', 'SP01', '$kind', '$product', $years, '$uname', '$by', 1795251600, '$by',
-		1795251600, 'subject', 'subject@example.cn', nullif('$agent', ''),
-		CASE WHEN '$agent' = '' THEN NULL ELSE 'agent@example.cn' END)" >/dev/null
+# app_json KIND PRODUCT YEARS [agent]: one application as `app new` reads it,
+# with a fresh user name.
+app_json() {
+	local kind=$1 product=$2 years=$3 agent=${4:-} a=""
+	DESK_SEQ=$(( $(cat "$TESTTMP/.desk_seq" 2>/dev/null || echo 0) + 1 ))
+	echo "$DESK_SEQ" >"$TESTTMP/.desk_seq"
+	[ -n "$agent" ] && a=',"agent":{"name":"王五","id_type":"resident_id","id_number":"44030519900101123X","mobile":"13912345678","email":"agent@example.cn"}'
+	if [ "$kind" = organization ]; then
+		printf '{"kind":"organization","product":"%s","years":%s,"username":"org%s%s","organization":{"name":"福建某某科技有限公司","uscc":"91350100M000100Y43","address":"福建省福州市鼓楼区五四路100号","legal_rep":"李四"},"agent":{"name":"王五","id_type":"resident_id","id_number":"44030519900101123X","mobile":"13912345678","email":"agent@example.cn"},"verification":{"question":"公司成立年份","answer":"2008"},"agreement_version":"2026.1"}' \
+			"$product" "$years" "${DESK_TAG:-}" "$DESK_SEQ"
+	else
+		printf '{"kind":"individual","product":"%s","years":%s,"username":"ind%s%s","subject":{"name":"张三","id_type":"resident_id","id_number":"11010519491231002X","mobile":"13800138000","email":"subject@example.cn"}%s,"verification":{"question":"我的小学校名","answer":"Chaoyang"},"agreement_version":"2026.1"}' \
+			"$product" "$years" "${DESK_TAG:-}" "$DESK_SEQ" "$a"
+	fi
+}
+
+# newapp USER KIND PRODUCT YEARS [agent]: registers through `radesk app new`
+# and prints the application number.
+newapp() {
+	local u=$1; shift
+	app_json "$@" | RADESK_PASSWORD="$u-password-1" "$RADESK" --as "$u" app new --file - 2>>"$TESTTMP/newapp.err"
 }
 
 # verify_all NO USER: every document on the checklist verified.
