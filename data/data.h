@@ -281,6 +281,10 @@ rd_code rd_desk_outbox_lease(rd_db *db, time_t now, time_t until, rd_outbox_row 
 rd_code rd_desk_outbox_done(rd_db *db, int64_t id, const char *status, int attempts, time_t next_at,
 			    const char *error, time_t sent_at, rd_err *e);
 typedef int (*rd_outbox_fn)(void *ud, const rd_outbox_row *r);
+/* The desk's counts for the status bar: drafts created by `mine`, queue rows
+ * free to claim at `now`, outbox messages that failed and are not sent. */
+rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int *to_review, int *outbox_failed,
+		       rd_err *e);
 /* failed_only: messages that failed at least once and are not sent. */
 rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *ud, rd_err *e);
 

@@ -660,3 +660,27 @@ rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *
 		return rd_db_fail(db, e, "outbox");
 	return RD_OK;
 }
+
+rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int *to_review, int *outbox_failed,
+		       rd_err *e)
+{
+	sqlite3_stmt *st;
+	rd_code rc;
+	if (rd_db_prepare(db,
+			  "SELECT (SELECT count(*) FROM applications WHERE state = 'draft' AND created_by = ?1), "
+			  "(SELECT count(*) FROM review_queue q JOIN applications a ON a.id = q.app_id "
+			  " WHERE q.expires_at <= ?2 AND a.state IN ('paid', 'under_review')), "
+			  "(SELECT count(*) FROM outbox WHERE status <> 'sent' AND last_error IS NOT NULL)",
+			  &st, e) != RD_OK)
+		return RD_E_DATA;
+	sqlite3_bind_text(st, 1, mine, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)now);
+	rc = step_one(db, st, e, "counts");
+	if (rc == RD_OK) {
+		*drafts = sqlite3_column_int(st, 0);
+		*to_review = sqlite3_column_int(st, 1);
+		*outbox_failed = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == RD_E_NOTFOUND ? RD_OK : rc;
+}

@@ -835,3 +835,11 @@ rd_code rd_desk_today(rd_ctx *ctx, rd_desk_list which, int limit, rd_app_state_f
 	}
 	return rd_fail(e, RD_E_INTERNAL, _("unknown list"));
 }
+
+rd_code rd_desk_pending(rd_ctx *ctx, rd_pending *out, rd_err *e)
+{
+	if (ctx->who.role == RD_ROLE_NONE)
+		return RD_OK;
+	return rd_desk_counts(ctx->db, ctx->who.name, rd_ctx_now(ctx), &out->drafts, &out->to_review,
+			      &out->outbox_failed, e);
+}

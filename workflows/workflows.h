@@ -272,6 +272,10 @@ typedef enum rd_desk_list {
 } rd_desk_list;
 rd_code rd_desk_today(rd_ctx *ctx, rd_desk_list which, int limit, rd_app_state_fn fn, void *ud, rd_err *e);
 
+/* Fills the desk's part of the status bar counts (drafts, to_review,
+ * outbox_failed); rd_pending_counts calls it. */
+rd_code rd_desk_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
+
 /* ---- desk: notifications --------------------------------------------------------- */
 typedef struct rd_notify_result {
 	int sent, retry, failed;
