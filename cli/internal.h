@@ -39,8 +39,11 @@ const char *cli_arg(int argc, char **argv, int n, const char *const *value_opts)
 int cli_check_opts(const char *command, int argc, char **argv, const char *const *value_opts,
 		   const char *const *flags);
 void cli_print_json_string(FILE *f, const char *s);
-/* `radesk app` subcommands that belong to the desk workflow (submit ...):
- * the exit status, or -1 when the subcommand is not one of them. */
+
+/* The desk's subcommands of `radesk app` (cli/cmd_desk.c): the app command
+ * calls cli_app_desk_subcommand first; it returns -1 when the subcommand is
+ * not one of the desk's ("submit", "transition"), else the exit status. */
 int cli_app_desk_subcommand(cli *c, int argc, char **argv);
+int cli_app_submit(cli *c, int argc, char **argv);
 
 #endif

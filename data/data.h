@@ -159,5 +159,133 @@ typedef int (*rd_app_fn)(void *ud, const rd_app_summary *s);
 rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e);
 /* The name's bigram text as indexed (exposed for tests). */
 char *rd_name_grams(const char *name);
+/* ---- desk: application state, documents, payments, review queue, outbox ----
+ * Used by workflows/state.c and workflows/desk.c.  Amounts are integer fen. */
+typedef struct rd_app_state {
+	int64_t id;
+	char no[32];
+	char kind[16];          /* individual | organization */
+	char product[64];
+	int years;
+	char state[24];
+	int64_t version;
+	char created_by[64], updated_by[64];
+	time_t created_at, updated_at;
+	bool has_agent;         /* an agent's name is on the application */
+} rd_app_state;
+/* RD_E_NOTFOUND (field "application") when there is no such number. */
+rd_code rd_desk_app_get(rd_db *db, const char *no, rd_app_state *out, rd_err *e);
+rd_code rd_desk_app_get_id(rd_db *db, int64_t id, rd_app_state *out, rd_err *e);
+/* Compare-and-set: state and version+1 when the version is still `version`;
+ * RD_E_CONFLICT otherwise. */
+rd_code rd_desk_app_set_state(rd_db *db, int64_t id, int64_t version, const char *state, const char *by,
+			      time_t at, rd_err *e);
+/* The agent's (else the subject's) sealed mobile and email; "" when absent. */
+rd_code rd_desk_app_contacts(rd_db *db, int64_t id, char *mobile_sealed, size_t mn, char *email, size_t en,
+			     rd_err *e);
+typedef int (*rd_app_state_fn)(void *ud, const rd_app_state *a);
+/* Applications in a state (NULL: any), optionally created by one operator,
+ * oldest first, at most limit (0: no limit). */
+rd_code rd_desk_app_each(rd_db *db, const char *state, const char *created_by, int limit, rd_app_state_fn fn,
+			 void *ud, rd_err *e);
+typedef int (*rd_count_fn)(void *ud, const char *key, int64_t n);
+rd_code rd_desk_state_counts(rd_db *db, rd_count_fn fn, void *ud, rd_err *e);
+
+typedef struct rd_doc_row {
+	char type[32];
+	char status[16];        /* missing | received | verified | rejected */
+	char note[512];
+	char operator_name[64];
+	time_t at;
+	char scan[65];          /* SHA-256 hex of the scan, "" when none */
+} rd_doc_row;
+/* The recorded documents of an application (rows absent: missing). */
+rd_code rd_desk_doc_list(rd_db *db, int64_t app_id, rd_doc_row *rows, size_t max, size_t *n, rd_err *e);
+rd_code rd_desk_doc_put(rd_db *db, int64_t app_id, const rd_doc_row *row, rd_err *e);
+rd_code rd_desk_scan_put(rd_db *db, const char *sha256, int64_t size, int width, int height, const char *by,
+			 time_t at, rd_err *e);
+rd_code rd_desk_scan_size(rd_db *db, const char *sha256, int64_t *size, rd_err *e);
+
+typedef struct rd_payment_row {
+	int64_t id;
+	char receipt[48];
+	int64_t app_id;
+	char app_no[32];
+	int64_t amount;         /* fen; negative for a refund */
+	char method[16];
+	char ref[128];
+	int64_t refund_of;      /* 0 for a payment */
+	char reason[512];
+	char operator_name[64];
+	time_t at;
+	char day[16];           /* YYYY-MM-DD, local */
+} rd_payment_row;
+/* The next receipt sequence number of a day (counts up from 1). */
+rd_code rd_desk_receipt_next(rd_db *db, const char *day, int64_t *seq, rd_err *e);
+/* RD_E_CONFLICT when the receipt exists or the payment was refunded already. */
+rd_code rd_desk_payment_insert(rd_db *db, const rd_payment_row *p, int64_t *id, rd_err *e);
+rd_code rd_desk_payment_get(rd_db *db, const char *receipt, rd_payment_row *out, rd_err *e);
+rd_code rd_desk_paid_net(rd_db *db, int64_t app_id, int64_t *net, rd_err *e);
+/* Did this operator record a payment for the application? */
+rd_code rd_desk_took_fee(rd_db *db, int64_t app_id, const char *operator_name, bool *out, rd_err *e);
+typedef struct rd_cashup_row {
+	char operator_name[64];
+	char method[16];
+	int64_t count, total;
+} rd_cashup_row;
+typedef int (*rd_cashup_fn)(void *ud, const rd_cashup_row *r);
+/* Per operator and method for a day; operator NULL: everyone. */
+rd_code rd_desk_cashup(rd_db *db, const char *day, const char *operator_name, rd_cashup_fn fn, void *ud,
+		       rd_err *e);
+typedef int (*rd_payment_fn)(void *ud, const rd_payment_row *p);
+rd_code rd_desk_payment_each(rd_db *db, const char *day, const char *operator_name, rd_payment_fn fn, void *ud,
+			     rd_err *e);
+
+typedef struct rd_queue_row {
+	int64_t app_id;
+	char no[32];
+	char state[24];
+	char kind[16];
+	char product[64];
+	time_t queued_at;
+	char reviewer[64];      /* "" when free */
+	time_t claimed_at, expires_at;
+} rd_queue_row;
+rd_code rd_desk_queue_add(rd_db *db, int64_t app_id, time_t at, rd_err *e);
+rd_code rd_desk_queue_remove(rd_db *db, int64_t app_id, rd_err *e);
+/* One atomic UPDATE: the oldest row whose claim has expired at `now` and
+ * that the reviewer neither registered nor took the fee for becomes theirs
+ * until `until`.  RD_E_NOTFOUND when nothing waits. */
+rd_code rd_desk_queue_claim(rd_db *db, const char *reviewer, time_t now, time_t until, int64_t *app_id, rd_err *e);
+rd_code rd_desk_queue_get(rd_db *db, int64_t app_id, rd_queue_row *out, rd_err *e);
+typedef int (*rd_queue_fn)(void *ud, const rd_queue_row *r);
+rd_code rd_desk_queue_each(rd_db *db, rd_queue_fn fn, void *ud, rd_err *e);
+
+typedef struct rd_outbox_row {
+	int64_t id, app_id;
+	char app_no[32];
+	char channel[8];        /* sms | email */
+	char recipient[512];    /* sealed mobile or email */
+	char event[32];
+	char body[2048];        /* JSON */
+	char status[12];        /* pending | sent | failed */
+	int attempts;
+	time_t next_at, created_at, sent_at;
+	char last_error[512];
+} rd_outbox_row;
+rd_code rd_desk_outbox_add(rd_db *db, int64_t app_id, const char *channel, const char *recipient,
+			   const char *event, const char *body, time_t now, rd_err *e);
+/* Takes the oldest due message (pending, next_at <= now, lease expired) with
+ * one atomic UPDATE, leased until `until`.  RD_E_NOTFOUND when none is due. */
+rd_code rd_desk_outbox_lease(rd_db *db, time_t now, time_t until, rd_outbox_row *out, rd_err *e);
+rd_code rd_desk_outbox_done(rd_db *db, int64_t id, const char *status, int attempts, time_t next_at,
+			    const char *error, time_t sent_at, rd_err *e);
+typedef int (*rd_outbox_fn)(void *ud, const rd_outbox_row *r);
+/* The desk's counts for the status bar: drafts created by `mine`, queue rows
+ * free to claim at `now`, outbox messages that failed and are not sent. */
+rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int *to_review, int *outbox_failed,
+		       rd_err *e);
+/* failed_only: messages that failed at least once and are not sent. */
+rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *ud, rd_err *e);
 
 #endif

@@ -153,5 +153,138 @@ typedef struct rd_app_query {
 rd_code rd_app_find(rd_ctx *ctx, const rd_app_query *q, rd_app_fn fn, void *ud, rd_err *e);
 /* The application's history from the audit trail, oldest first. */
 rd_code rd_app_timeline(rd_ctx *ctx, const char *no, rd_audit_fn fn, void *ud, rd_err *e);
+/* ---- desk: the application state machine -------------------------------------
+ * One table (workflows/state.c) lists every transition: from, to, action,
+ * roles, precondition.  Nothing else changes an application's state.  Each
+ * transition is one transaction with its audit row ("app.<action>", object
+ * the application number, details from/to/reason) and the agent's
+ * notifications in the outbox.  States: draft submitted documents_checked
+ * paid under_review approved rejected queued_for_ca issued activated
+ * cancelled revoked expired. */
+#define RD_ROLE_BIT(r) (1u << (unsigned)(r))
+typedef rd_code (*rd_precond_fn)(rd_ctx *ctx, const rd_app_state *app, const char *reason, rd_err *e);
+typedef struct rd_transition_rule {
+	const char *from, *to;
+	const char *action;     /* "submit": audit action "app.submit" */
+	unsigned roles;         /* RD_ROLE_BIT(...) | ... */
+	rd_precond_fn pre;      /* NULL: nothing more to check */
+	bool needs_reason;
+	bool notify;            /* tell the agent */
+} rd_transition_rule;
+const rd_transition_rule *rd_transition_table(size_t *n);
+bool rd_app_state_valid(const char *state);
+const char *rd_app_state_label(const char *state); /* translated */
+/* State and role only (no database): RD_OK, or RD_E_REFUSED naming the rule
+ * (field "state" or "role"). */
+rd_code rd_transition_check(const char *from, const char *to, rd_role role, rd_err *e);
+/* The generic entry for every area (CA, UKEY, revocation call it too).
+ * expected_version 0: not checked; otherwise RD_E_CONFLICT "changed by X at T,
+ * reload" when the application moved on.  reason may be NULL. */
+rd_code rd_transition(rd_ctx *ctx, const char *app_no, const char *to_state, int64_t expected_version,
+		      const char *reason, rd_err *e);
+/* Issue 3's rule "editable or cancellable until paid and reviewed". */
+bool rd_app_may_edit(const char *state);
+bool rd_app_may_cancel(const char *state);
+/* The specific steps.  The new version is returned through new_version
+ * when not NULL. */
+rd_code rd_app_submit(rd_ctx *ctx, const char *app_no, int64_t expected_version, int64_t *new_version, rd_err *e);
+/* submitted -> documents_checked; refused naming the first document that is
+ * not verified. */
+rd_code rd_app_check_documents(rd_ctx *ctx, const char *app_no, rd_err *e);
+rd_code rd_app_state_get(rd_ctx *ctx, const char *app_no, rd_app_state *out, rd_err *e);
+
+/* ---- desk: documents ---------------------------------------------------------- */
+#define RD_SCAN_MAX (2 * 1024 * 1024)
+typedef struct rd_doc_item {
+	const char *type;       /* "licence_copy" ... */
+	const char *label;      /* translated */
+	rd_doc_row row;         /* status "missing" when never recorded */
+} rd_doc_item;
+#define RD_DOC_MAX 8
+/* The checklist for the application's kind and product, with statuses. */
+rd_code rd_doc_checklist(rd_ctx *ctx, const char *app_no, rd_app_state *app, rd_doc_item items[RD_DOC_MAX],
+			 size_t *n, rd_err *e);
+/* status: missing | received | verified | rejected (note required).
+ * scan_path may be NULL: a JPEG of at most 2 MB, checked by content, stored
+ * by SHA-256 under data_dir/scans.  When the last required document is
+ * verified on a submitted application it moves to documents_checked. */
+rd_code rd_doc_set(rd_ctx *ctx, const char *app_no, const char *type, const char *status, const char *note,
+		   const char *scan_path, rd_err *e);
+/* The scan of a document, checked against its SHA-256 (RD_E_DATA when the
+ * file was changed).  *data malloc'd. */
+rd_code rd_doc_scan(rd_ctx *ctx, const char *app_no, const char *type, char **data, size_t *len, rd_err *e);
+/* JPEG by content: SOI, segments up to a frame header with a size, EOI. */
+rd_code rd_jpeg_check(const unsigned char *d, size_t n, const char *name, int *width, int *height, rd_err *e);
+
+/* ---- desk: fees ------------------------------------------------------------------ */
+/* "300", "300.5", "300.00" -> fen.  Refuses signs, more than two decimals,
+ * anything not a digit, naming field. */
+rd_code rd_money_parse(const char *s, const char *field, int64_t *fen, rd_err *e);
+void rd_money_format(int64_t fen, char out[32]);
+/* [fees] <product>.<years>, else the built-in schedule when [fees] is empty. */
+rd_code rd_fee_for(const rd_ctx *ctx, const char *product, int years, int64_t *fen, rd_err *e);
+typedef struct rd_fee_status {
+	int64_t fee, paid, due;
+} rd_fee_status;
+rd_code rd_fee_status_get(rd_ctx *ctx, const char *app_no, rd_fee_status *out, rd_err *e);
+/* method: cash | card | transfer (ref required) | qr (ref required).  The
+ * amount must equal the amount due; then documents_checked -> paid. */
+rd_code rd_fee_record(rd_ctx *ctx, const char *app_no, int64_t amount, const char *method, const char *ref,
+		      char receipt[48], rd_err *e);
+/* Admin only, reason required: a negative entry returning the whole payment. */
+rd_code rd_fee_refund(rd_ctx *ctx, const char *receipt, const char *reason, char refund_receipt[48], rd_err *e);
+/* day "YYYY-MM-DD" (NULL: today, local); clerk NULL: all (a clerk only sees
+ * their own).  *total: the sum of every receipt of the selection. */
+rd_code rd_report_cashup(rd_ctx *ctx, const char *day, const char *clerk, rd_cashup_fn fn, void *ud,
+			 int64_t *total, rd_err *e);
+/* Applications per state; audit actions of the day per action. */
+rd_code rd_report_daily(rd_ctx *ctx, const char *day, rd_count_fn states, rd_count_fn actions, void *ud,
+			rd_err *e);
+void rd_local_day(time_t t, char out[16]);
+
+/* ---- desk: review ---------------------------------------------------------------- */
+/* Claims the oldest waiting application for 30 minutes (paid ->
+ * under_review); RD_E_NOTFOUND when none waits. */
+rd_code rd_review_next(rd_ctx *ctx, char app_no[32], rd_err *e);
+/* Four eyes: refused for the operator who registered the application or
+ * took its fee; refused while another reviewer's claim holds. */
+rd_code rd_review_approve(rd_ctx *ctx, const char *app_no, int64_t expected_version, rd_err *e);
+rd_code rd_review_reject(rd_ctx *ctx, const char *app_no, int64_t expected_version, const char *reason,
+			 rd_err *e);
+typedef struct rd_queue_item {
+	rd_queue_row q;
+	int working_days;       /* working days since it was queued */
+	bool over_sla;          /* more than [review] sla_working_days */
+	bool claimed;           /* a claim holds now */
+	int64_t age_minutes;
+} rd_queue_item;
+typedef int (*rd_queue_item_fn)(void *ud, const rd_queue_item *it);
+rd_code rd_review_queue(rd_ctx *ctx, rd_queue_item_fn fn, void *ud, rd_err *e);
+/* Weekdays d with from's local date < d <= to's local date. */
+int rd_working_days_between(time_t from, time_t to);
+
+/* ---- desk: the clerk's day ------------------------------------------------------- */
+typedef enum rd_desk_list {
+	RD_LIST_MY_DRAFTS,      /* draft, created by me */
+	RD_LIST_WAIT_DOCUMENTS, /* submitted */
+	RD_LIST_WAIT_PAYMENT,   /* documents_checked */
+	RD_LIST_REJECTED,       /* rejected, created by me */
+} rd_desk_list;
+rd_code rd_desk_today(rd_ctx *ctx, rd_desk_list which, int limit, rd_app_state_fn fn, void *ud, rd_err *e);
+
+/* Fills the desk's part of the status bar counts (drafts, to_review,
+ * outbox_failed); rd_pending_counts calls it. */
+rd_code rd_desk_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
+
+/* ---- desk: notifications --------------------------------------------------------- */
+typedef struct rd_notify_result {
+	int sent, retry, failed;
+} rd_notify_result;
+/* Sends due outbox messages through [notify] command (JSON on stdin, killed
+ * after [notify] timeout_seconds) or [notify] webhook (HTTPS, verified).
+ * Never holds a transaction while sending.  max 0: all due. */
+rd_code rd_notify_send(rd_ctx *ctx, int max, rd_notify_result *res, rd_err *e);
+/* Admin: the outbox (failed_only: messages with an error, not sent). */
+rd_code rd_notify_list(rd_ctx *ctx, bool failed_only, rd_outbox_fn fn, void *ud, rd_err *e);
 
 #endif
