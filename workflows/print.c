@@ -27,7 +27,7 @@
 
 /* Fields whose value is taken from the print's audit row when verifying. */
 static const char *const snapshot_keys[] = {
-	"app.kind", "app.service_point", "app.service_point_name", "app.reviewer", "app.remarks",
+	"app.kind", "app.service_point", "app.service_point_name", "app.reviewer",
 	"product.name", "product.validity", "product.key_type", "fee.amount", "fee.status",
 	"fee.receipt_no", "print.date",
 };
@@ -115,7 +115,7 @@ static rd_code build_fields(rd_ctx *ctx, const rd_app_record *r, const rd_produc
 			    rd_print_fields *f, rd_err *e)
 {
 	bool org = !strcmp(r->kind, "organization");
-	char buf[512], date[32];
+	char buf[1024], date[32];
 	rd_code rc;
 	rd_time_local(r->created_at, date);
 	date[10] = '\0';
@@ -146,6 +146,14 @@ static rd_code build_fields(rd_ctx *ctx, const rd_app_record *r, const rd_produc
 			return rc;
 	}
 	if ((rc = put_person(f, "agent", r->agent_name, r->agent_id_type, r->agent_id_number, r->agent_mobile, e)))
+		return rc;
+	/* What the templates have no box for: the user name the subscriber
+	 * needs at renewal, an individual's agent's e-mail.  Short: the form
+	 * must stay on one page per copy. */
+	snprintf(buf, sizeof buf, "用户名 User name %s", r->username);
+	if (!org && r->agent_email[0])
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "；经办人邮箱 Agent e-mail %s", r->agent_email);
+	if ((rc = put(f, "app.remarks", buf, e)))
 		return rc;
 	product_text(prod, r->product, buf, sizeof buf);
 	if ((rc = put(f, "product.name", buf, e)) || (rc = put(f, "product.code", r->product, e)))
@@ -240,6 +248,7 @@ typedef struct print_rows {
 	print_row *v;
 	size_t n;
 	bool oom;
+	bool changed_since; /* an app.edit after the last print */
 } print_rows;
 
 static bool is_print_action(const char *action, char doc[16])
@@ -257,8 +266,11 @@ static int collect_print(void *ud, const rd_audit_row *row)
 	print_row r, *nv;
 	json_t *details;
 	memset(&r, 0, sizeof r);
+	if (!strcmp(row->action, "app.edit"))
+		pr->changed_since = pr->n > 0;
 	if (!is_print_action(row->action, r.doc))
 		return 0;
+	pr->changed_since = false;
 	r.at = row->at;
 	rd_strlcpy(r.by, row->operator_name, sizeof r.by);
 	details = json_loads(row->details ? row->details : "{}", 0, NULL);
@@ -635,11 +647,10 @@ rd_code rd_print_verify_payload(rd_ctx *ctx, const char *payload, rd_print_check
 		}
 	}
 	if (!out->valid) {
-		time_t last = prev.n ? prev.v[prev.n - 1].at : 0;
 		if (!tried)
 			snprintf(out->reason, sizeof out->reason, _("no print of the %s is recorded for application %s"),
 				 doc_label(p.doc), p.app_no);
-		else if (l.rec.updated_at > last)
+		else if (prev.changed_since)
 			snprintf(out->reason, sizeof out->reason,
 				 _("the integrity code does not match application %s: the paper was edited or forged, "
 				   "or the application changed after it was printed"),
