@@ -1,5 +1,6 @@
 /* Rendering: templates laid out on A4 with pango-cairo, a QR code per page,
  * into a PDF in memory, then atomically to a file. */
+#include <ctype.h>
 #include <cairo-pdf.h>
 #include <limits.h>
 #include <pango/pangocairo.h>
@@ -452,12 +453,27 @@ out:
 	return rc;
 }
 
+/* Chinese text with English phrases in it (two Latin words in a row):
+ * justifying such lines stretches the spaces between the English words
+ * into wide gaps, so these paragraphs are set ragged right. */
+static bool mixed_script(const char *text)
+{
+	bool cjk = false, phrase = false;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p >= 0xE3 && *p <= 0xE9)
+			cjk = true;
+		if (p > (const unsigned char *)text && *p == ' ' && isalpha(p[-1]) && isalpha(p[1]))
+			phrase = true;
+	}
+	return cjk && phrase;
+}
+
 static rd_code paragraph(struct lay *L, const char *text, double size, bool bold, bool indent,
 			 double gap_before, double gap_after, const char *where)
 {
 	struct pr_fit f;
 	pango_layout_set_indent(L->pl, indent ? (int)(2 * size * PANGO_SCALE) : 0);
-	pango_layout_set_justify(L->pl, !bold);
+	pango_layout_set_justify(L->pl, !bold && !mixed_script(text));
 	rd_code rc = fit_layout(L->pl, font(L), bold, text, CW, size, size, INT_MAX,
 				BOTTOM - M_TOP - gap_before, where, &f, L->e);
 	if (!rc)

@@ -287,4 +287,66 @@ rd_code rd_notify_send(rd_ctx *ctx, int max, rd_notify_result *res, rd_err *e);
 /* Admin: the outbox (failed_only: messages with an error, not sent). */
 rd_code rd_notify_list(rd_ctx *ctx, bool failed_only, rd_outbox_fn fn, void *ud, rd_err *e);
 
+/* ---- printing ------------------------------------------------------------------
+ * The paper for an application (print/print.h): rendered from the stored
+ * record, written as a PDF, sent to a CUPS queue and followed until done.
+ * Every successful print and reprint is one audit row "print.<doc>" written
+ * after the job's outcome is known; a failure changes nothing (a
+ * "print.failed" row records what reached the printer, if anything).
+ * Roles: clerks print; reviewers and admins may reprint what a clerk has
+ * printed; auditors only verify. */
+typedef struct rd_print_outcome {
+	char no[32];
+	char doc[16];              /* "packet", "form" ... */
+	int copies;                /* sets sent to the printer */
+	int pages;                 /* pages in the PDF (one set) */
+	char sha256[65];           /* of the PDF */
+	size_t bytes;
+	char pdf_path[1024];       /* where the PDF was written */
+	char documents[160];       /* "form ×3, agreement, authorization" */
+	char printer[128];         /* "" when only a PDF was made */
+	int job_id;                /* 0 when not submitted */
+	char job_state[24];        /* completed, aborted, ... or "pdf" */
+	char detail[256];          /* the printer's last message */
+	char agreement_version[64];
+	bool reprint;              /* printed before */
+} rd_print_outcome;
+
+/* doc: "packet", "form", "agreement", "authorization", "impression" or
+ * "receipt" (NULL: packet).  copies: sets to print, 1..99 (0: 1).
+ * pdf_path NULL: <data_dir>/prints/<no>/<doc>-<time>.pdf.  printer NULL:
+ * [print] printer; when neither is set only the PDF is made. */
+rd_code rd_print_application(rd_ctx *ctx, const char *no, const char *doc, int copies,
+			     const char *pdf_path, const char *printer, rd_print_outcome *out,
+			     rd_err *e);
+
+/* What printing would produce, without printing or recording anything:
+ * the documents, pages and the configured printer (the TUI's preview). */
+typedef struct rd_print_preview {
+	char documents[160];
+	int pages;
+	char printer[128];         /* [print] printer or "" */
+	bool organization, impression;
+	bool printed_before;
+} rd_print_preview;
+rd_code rd_print_preview_app(rd_ctx *ctx, const char *no, const char *doc, rd_print_preview *out,
+			     rd_err *e);
+
+/* Checks the code a printed page carries: which application, document,
+ * copy and page, and whether the code holds against the record as it was
+ * printed.  RD_OK and out->valid; RD_E_REFUSED with out->valid false and
+ * out->reason; RD_E_INVALID when the payload is malformed; RD_E_NOTFOUND
+ * when no such application exists.  Any logged-in operator. */
+typedef struct rd_print_check {
+	char no[32];
+	char doc[16];
+	int copy, copies, page, pages;
+	bool valid;
+	char reason[256];          /* why not valid */
+	time_t printed_at;         /* the print the code matches (valid only) */
+	char printed_by[64];
+	char state[24];            /* the application's state now */
+} rd_print_check;
+rd_code rd_print_verify_payload(rd_ctx *ctx, const char *payload, rd_print_check *out, rd_err *e);
+
 #endif
