@@ -464,6 +464,19 @@ bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id)
 	return taken;
 }
 
+rd_code rd_app_set_cancel_reason(rd_db *db, int64_t id, const char *reason, rd_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (rd_db_prepare(db, "UPDATE applications SET cancel_reason = ? WHERE id = ?", &st, e) != RD_OK)
+		return RD_E_DATA;
+	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "application");
+}
+
 /* ---- search ---------------------------------------------------------------------- */
 
 /* A phrase of the query's bigrams; NULL when it has fewer than two

@@ -128,6 +128,7 @@ rd_code rd_app_get_by_id(rd_db *db, const rd_keys *k, int64_t id, rd_app_record 
  * bumps the version.  RD_E_CONFLICT "changed by X at T, reload" otherwise. */
 rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *rec, rd_err *e);
 bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id);
+rd_code rd_app_set_cancel_reason(rd_db *db, int64_t id, const char *reason, rd_err *e);
 
 typedef enum rd_app_key {
 	RD_APP_BY_NONE = 0,

@@ -1,20 +1,11 @@
 /* Registering, reading, editing, cancelling, copying and finding
  * applications.  State changes beyond these belong to the state machine. */
+#include "workflows/desk_internal.h"
 #include "workflows/internal.h"
 
 #include <argon2.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Until paid and reviewed, the applicant may still change or withdraw. */
-bool rd_app_state_editable(const char *state)
-{
-	static const char *const open_states[] = {"draft", "submitted", "documents_checked", "rejected"};
-	for (size_t i = 0; i < RD_ARRAY_LEN(open_states); i++)
-		if (rd_streq(state, open_states[i]))
-			return true;
-	return false;
-}
 
 static void person_to_record(const rd_person *p, char *name, char *id_type, char *id_number, char *mobile,
 			     char *email)
@@ -253,7 +244,7 @@ static rd_code load_for_change(rd_ctx *ctx, const char *no, int version, rd_app_
 		return rc;
 	if ((rc = rd_app_get(ctx->db, &ctx->keys, no, r, e)) != RD_OK)
 		return rc;
-	if (!rd_app_state_editable(r->state))
+	if (!rd_app_may_edit(r->state))
 		return rd_fail_at(e, RD_E_REFUSED, no, _("the application is %s; it can no longer be %s"), r->state, verb);
 	if (version && version != r->version)
 		return rd_fail_at(e, RD_E_CONFLICT, no, _("changed by %s since you loaded it; reload it and try again"),
@@ -292,27 +283,23 @@ rd_code rd_app_edit(rd_ctx *ctx, const char *no, const rd_application *a, int ve
 	return rd_db_commit(ctx->db, e);
 }
 
+/* Cancelling is a step of the state machine; the reason is also kept on
+ * the application for its detail view. */
 rd_code rd_app_cancel(rd_ctx *ctx, const char *no, const char *reason, rd_err *e)
 {
-	rd_app_record r;
+	rd_app_state app;
 	rd_code rc;
-	char *details;
-	if (!reason || rd_check_text(reason, 1, 200, "reason", e) != RD_OK)
-		return reason ? RD_E_INVALID : rd_fail_at(e, RD_E_INVALID, "reason", _("a reason is required"));
+	if (!reason || !*reason)
+		return rd_fail_at(e, RD_E_INVALID, "reason", _("a reason is required"));
+	if ((rc = rd_check_text(reason, 1, 200, "reason", e)) != RD_OK)
+		return rc;
+	if ((rc = rd_require_role(ctx, e, 1, RD_ROLE_CLERK)) != RD_OK)
+		return rc;
 	if ((rc = rd_db_begin(ctx->db, e)) != RD_OK)
 		return rc;
-	if ((rc = load_for_change(ctx, no, 0, &r, _("cancelled"), e)) == RD_OK) {
-		details = rd_details("from", r.state, "to", "cancelled", "reason", reason, NULL);
-		rd_strlcpy(r.state, "cancelled", sizeof r.state);
-		rd_strlcpy(r.cancel_reason, reason, sizeof r.cancel_reason);
-		rd_strlcpy(r.updated_by, ctx->who.name, sizeof r.updated_by);
-		r.updated_at = rd_ctx_now(ctx);
-		rc = rd_app_update(ctx->db, &ctx->keys, &r, e);
-		if (rc == RD_OK)
-			rc = rd_ctx_audit(ctx, "app.cancel", no, details, e);
-		free(details);
-	}
-	rd_memzero(&r, sizeof r);
+	if ((rc = rd_desk_app_get(ctx->db, no, &app, e)) == RD_OK &&
+	    (rc = rd_transition_in_tx(ctx, &app, "cancelled", reason, e)) == RD_OK)
+		rc = rd_app_set_cancel_reason(ctx->db, app.id, reason, e);
 	if (rc != RD_OK) {
 		rd_db_rollback(ctx->db);
 		return rc;

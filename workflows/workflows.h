@@ -138,8 +138,6 @@ rd_code rd_app_cancel(rd_ctx *ctx, const char *no, const char *reason, rd_err *e
 rd_code rd_app_copy(rd_ctx *ctx, const char *no, char new_no[32], rd_err *e);
 /* Whether the stored application is complete and valid (before submission). */
 rd_code rd_app_check_complete(rd_ctx *ctx, const char *no, rd_errlist *errs, rd_err *e);
-/* States in which data may still change or the application be cancelled. */
-bool rd_app_state_editable(const char *state);
 
 typedef struct rd_app_query {
 	const char *text;       /* number, user name, ID number, credit code, mobile or name part */
