@@ -347,4 +347,62 @@ typedef struct rd_print_check {
 } rd_print_check;
 rd_code rd_print_verify_payload(rd_ctx *ctx, const char *payload, rd_print_check *out, rd_err *e);
 
+
+/* ---- CA outbox and certificates (issue 6) -----------------------------------------
+ * The contract between the CA outbox (workflows/ca_outbox.c, data/ca_queue.c,
+ * migration 0005) and its users (UKEY issuance, renewal, revocation).
+ * A request row is committed before anything goes on the wire; a request is
+ * sent at most once at a time and recorded done at most once; the CA's answer
+ * is checked (ca/: rd_ca_check_response) before a certificate is recorded.
+ * Completing a request moves the application in the same transaction:
+ * enroll done: queued_for_ca -> issued; revoke done: -> revoked; enroll
+ * refused by the CA: back to review with the CA's reason. */
+typedef enum rd_careq_kind { RD_CAREQ_ENROLL = 1, RD_CAREQ_RENEW = 2, RD_CAREQ_REVOKE = 3 } rd_careq_kind;
+typedef struct rd_careq_info {
+	char id[40];          /* idempotency id (hex), also sent to the CA where it can carry one */
+	char no[32];          /* the application */
+	rd_careq_kind kind;
+	char state[16];       /* queued | sending | retry | done | failed */
+	int attempts;
+	time_t created_at, next_try_at, done_at;
+	char reason[512];     /* the last error, or the CA's refusal */
+	char serial_hex[48];  /* enroll/renew done: the new certificate; revoke: the revoked one */
+} rd_careq_info;
+
+/* Queue an enrollment for an approved application (approved -> queued_for_ca
+ * in the same transaction).  The CSR (PEM) is checked first: its signature,
+ * key type and strength for the product, and its subject against the
+ * approved data. */
+rd_code rd_ca_request_enroll(rd_ctx *ctx, const char *no, const char *csr_pem, char id[40], rd_err *e);
+/* Queue a renewal: a new key's CSR for an application with a valid certificate. */
+rd_code rd_ca_request_renew(rd_ctx *ctx, const char *no, const char *csr_pem, char id[40], rd_err *e);
+/* Queue the revocation of the application's current certificate; reason is an
+ * RFC 5280 code (rd_ca_reason_parse in ca/ca.h). */
+rd_code rd_ca_request_revoke(rd_ctx *ctx, const char *no, int reason, char id[40], rd_err *e);
+/* Send what is due: one application's requests (no) or all (no NULL).
+ * Transient failures are rescheduled with backoff and jitter; permanent ones
+ * fail with the CA's reason.  RD_OK when the queue was worked, even if some
+ * requests failed (see out); an error only when nothing could be tried. */
+typedef void (*rd_ca_progress_fn)(void *ud, const rd_careq_info *r, size_t done, size_t total);
+typedef struct rd_ca_batch {
+	size_t total, done, failed, retry;
+} rd_ca_batch;
+rd_code rd_ca_submit(rd_ctx *ctx, const char *no, rd_ca_progress_fn fn, void *ud, rd_ca_batch *out, rd_err *e);
+/* The newest request of an application, or the request with that id. */
+rd_code rd_ca_request_get(rd_ctx *ctx, const char *no_or_id, rd_careq_info *out, rd_err *e);
+
+typedef struct rd_cert_info {
+	char no[32];
+	char serial_hex[48], serial_dec[64];
+	char issuer[512], subject[512];
+	time_t not_before, not_after;
+	char status[16];      /* valid | superseded | revoked */
+	int revoke_reason;    /* RFC 5280 code when revoked */
+	time_t revoked_at;
+	char *pem, *chain_pem; /* malloc'd; rd_cert_info_free */
+} rd_cert_info;
+/* The application's current certificate (the newest that is not superseded). */
+rd_code rd_cert_current(rd_ctx *ctx, const char *no, rd_cert_info *out, rd_err *e);
+void rd_cert_info_free(rd_cert_info *c);
+
 #endif
