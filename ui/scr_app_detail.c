@@ -70,7 +70,7 @@ static void add_linef(detail_state *st, int attr, const char *label, const char 
 }
 
 /* The field's value as shown: enums by label, the answer never. */
-static const char *field_text(const rd_application *a, const rd_field *f, char *buf, size_t n)
+static const char *field_text(const rd_config *cfg, const rd_application *a, const rd_field *f, char *buf, size_t n)
 {
 	const char *v = rd_application_get(a, f->id, buf, n);
 	if (f->check == RD_CHECK_ID_TYPE && v && *v) {
@@ -79,6 +79,13 @@ static const char *field_text(const rd_application *a, const rd_field *f, char *
 	}
 	if (f->check == RD_CHECK_KIND)
 		return a->kind == RD_APP_ORGANIZATION ? _("organization") : _("individual");
+	if (f->check == RD_CHECK_PRODUCT && v && *v) {
+		rd_products *ps = NULL;
+		if (rd_products_load(cfg, &ps, NULL) == RD_OK && rd_products_find(ps, v))
+			rd_strlcpy(buf, rd_product_display_name(rd_products_find(ps, v)), n);
+		rd_products_free(ps);
+		return buf;
+	}
 	return v;
 }
 
@@ -117,7 +124,7 @@ static int add_event(void *ud, const rd_audit_row *r)
 static void build_lines(ui *u, detail_state *st)
 {
 	const rd_app_meta *m = &st->meta;
-	char when[32], buf[128];
+	char when[32], buf[256];
 	rd_err e;
 	free_lines(st);
 	add_linef(st, UI_A_OK, _("Number"), "%s", m->no);
@@ -144,7 +151,7 @@ static void build_lines(ui *u, detail_state *st)
 				 m->answer_set ? _("(on file, never shown)") : _("(none)"));
 			continue;
 		}
-		v = field_text(&st->app, f, buf, sizeof buf);
+		v = field_text(ui_ctx(u)->cfg, &st->app, f, buf, sizeof buf);
 		add_line(st, UI_A_NORMAL, ui_lang_zh() ? f->label_zh : _(f->label), v && *v ? v : "—");
 	}
 	add_line(st, UI_A_NORMAL, NULL, "");
@@ -343,7 +350,7 @@ void ui_app_run_copy(ui *u, const ui_app_view *v)
 		return;
 	}
 	if (ui_push(u, &ui_scr_app_edit, &arg) == 0)
-		ui_msg(u, _("draft %s made as a copy of %s; fill in the subscriber"), new_no, v->no);
+		ui_msg(u, _("draft %s made as a copy of %s; fill in what is empty"), new_no, v->no);
 }
 
 /* ---- cancel with a reason ------------------------------------------------------------ */

@@ -131,6 +131,12 @@ static int build_form(appform *af, rd_err *e)
 		af->idt_labels[t - 1] = zh ? rd_id_type_label_zh((rd_id_type)t) : rd_id_type_label((rd_id_type)t);
 	}
 	af->idt_values[RD_ID_TYPE_COUNT - 1] = af->idt_labels[RD_ID_TYPE_COUNT - 1] = NULL;
+	int choicew = 0;
+	for (size_t i = 0; i < np; i++) {
+		int w = ui_width(af->prod_names[i]) + 5; /* "‹ name ›" and the cursor */
+		choicew = w > choicew ? w : choicew;
+	}
+	choicew = choicew < 32 ? 32 : choicew > 48 ? 48 : choicew;
 	for (const rd_field *f = rd_field_next(NULL); f; f = rd_field_next(f)) {
 		ui_field_spec *s = &af->spec[af->n];
 		if (f->id == RD_F_KIND || f->req[af->kind] == RD_REQ_UNUSED)
@@ -146,7 +152,7 @@ static int build_form(appform *af, rd_err *e)
 		if (f->id == RD_F_PRODUCT) {
 			s->choices = af->prod_ids;
 			s->choice_labels = af->prod_names;
-			s->width = 32;
+			s->width = choicew;
 		} else if (f->check == RD_CHECK_ID_TYPE) {
 			s->choices = af->idt_values;
 			s->choice_labels = af->idt_labels;
@@ -201,6 +207,10 @@ static int load_existing(ui *u, appform *af, const char *no)
 	}
 	fill_form(af, &a);
 	rd_application_clear(&a);
+	if (af->copy) /* start where the clerk has to type: the first empty required field */
+		for (size_t i = af->n; i-- > 0;)
+			if ((af->spec[i].flags & UI_F_REQUIRED) && !af->spec[i].choices && af->form.f[i].len == 0)
+				ui_form_focus(&af->form, i);
 	return 0;
 }
 
