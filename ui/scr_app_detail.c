@@ -81,8 +81,9 @@ static const char *field_text(const rd_config *cfg, const rd_application *a, con
 		return a->kind == RD_APP_ORGANIZATION ? _("organization") : _("individual");
 	if (f->check == RD_CHECK_PRODUCT && v && *v) {
 		rd_products *ps = NULL;
-		if (rd_products_load(cfg, &ps, NULL) == RD_OK && rd_products_find(ps, v))
-			rd_strlcpy(buf, rd_product_display_name(rd_products_find(ps, v)), n);
+		const rd_product *p = rd_products_load(cfg, &ps, NULL) == RD_OK ? rd_products_find(ps, v) : NULL;
+		if (p)
+			rd_strlcpy(buf, ui_lang_zh() && p->name_zh[0] ? p->name_zh : rd_product_display_name(p), n);
 		rd_products_free(ps);
 		return buf;
 	}

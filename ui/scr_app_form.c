@@ -123,7 +123,7 @@ static int build_form(appform *af, rd_err *e)
 		if (p->kind != af->kind)
 			continue;
 		af->prod_ids[np] = p->id;
-		af->prod_names[np++] = rd_product_display_name(p);
+		af->prod_names[np++] = zh && p->name_zh[0] ? p->name_zh : rd_product_display_name(p);
 	}
 	af->prod_ids[np] = af->prod_names[np] = NULL;
 	for (int t = 1; t < RD_ID_TYPE_COUNT; t++) {
