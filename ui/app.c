@@ -206,7 +206,7 @@ static void maybe_tick(ui *u)
 
 bool ui_lang_zh(void)
 {
-	/* The Chinese catalogue translates this marker to "language:zh_CN". */
+	/* TRANSLATORS: a marker, never shown: "language:" and your language code. */
 	return strncmp(_("language:en"), "language:zh", 11) == 0;
 }
 

@@ -296,8 +296,7 @@ static int wwidth(const wchar_t *w, size_t n)
 	return t;
 }
 
-/* Keeps the focused field inside the h rows shown. */
-static void scroll_to_focus(ui_form *f, int h)
+void ui_form_scroll(ui_form *f, int h)
 {
 	size_t rows = h > 0 ? (size_t)h : 1;
 	if (f->focus < f->top)
@@ -317,7 +316,7 @@ void ui_form_draw(ui *u, ui_form *f, ui_rect r)
 			labelw = lw;
 	}
 	labelw += 2; /* room for the required mark */
-	scroll_to_focus(f, r.h);
+	ui_form_scroll(f, r.h);
 	errw_cut = f->n > (size_t)r.h ? 2 : 0; /* the scroll arrows' column */
 	if (f->top > 0)
 		ui_text(r.y, r.x + r.w - 1, 1, UI_A_DIM, "↑");

@@ -198,6 +198,9 @@ ui_form_event ui_form_input(ui_form *f, int key); /* a typed character */
  * scrolls so that the focused field is always shown, with arrows at the
  * right edge when fields are hidden above or below. */
 void ui_form_draw(ui *u, ui_form *f, ui_rect r);
+/* The scrolling ui_form_draw does: f->top such that the focused field is
+ * among the h rows shown and no row is left empty needlessly. */
+void ui_form_scroll(ui_form *f, int h);
 /* The value as UTF-8, malloc'd (hidden fields: free with rd_secret_free). */
 char *ui_form_value(const ui_form *f, size_t i);
 void ui_form_set_value(ui_form *f, size_t i, const char *utf8);
