@@ -106,6 +106,21 @@ like "$(rdas clerk app show "$IND" --json)" '"cancel_reason":"申请人撤回"' 
 tui_keys Escape
 tui_wait "rows 1-" >/dev/null
 
+# ---- the state filter ---------------------------------------------------------------------
+tui_keys C-u F3
+tui_wait "State: draft (F3: next)" && ok "F3 filters by state: draft" || notok "filter draft"
+tui_wait "rows 1-21 of 21" >/dev/null
+tui_keys NPage
+tui_wait "page 2" >/dev/null
+tui_wait "RA-20261121-000002" && ok "the second page of drafts" || notok "draft page"
+unlike "$(tui_screen)" "RA-20261121-000001 " "the cancelled application is not among the drafts"
+tui_keys F3 F3 F3 F3
+tui_wait "State: cancelled (F3: next)" && ok "F3 cycles on to cancelled" || notok "filter cancelled"
+tui_wait "rows 1-1 of 1" && ok "one cancelled application" || notok "one cancelled"
+like "$(tui_screen)" "RA-20261121-000001 +cancelled" "the cancelled one"
+tui_keys F3
+tui_wait "State: any (F3: next)" && ok "and back to any state" || notok "filter any"
+
 # ---- copy (类似申请) ---------------------------------------------------------------------------
 tui_keys C-u; tui_type 91350100M000100Y43
 tui_wait "fjcorp01" >/dev/null
