@@ -23,6 +23,8 @@ struct ui {
 	int cury, curx; /* cursor after drawing; -1: hidden */
 	long idle_limit; /* seconds; 0: never lock */
 	struct timespec last_input;
+	bool tick_armed; /* ui_tick_after: a tick() for the top screen at tick_at */
+	struct timespec tick_at;
 };
 
 static volatile sig_atomic_t caught_signal;
@@ -62,6 +64,7 @@ int ui_push(ui *u, const ui_screen_ops *ops, const void *arg)
 	s = &u->stack[u->depth];
 	s->ops = ops;
 	s->state = NULL;
+	u->tick_armed = false; /* the tick was the screen below's */
 	if (ops->open && ops->open(u, s, arg) != 0) {
 		if (ops->close)
 			ops->close(u, s);
@@ -92,6 +95,7 @@ static void close_top(ui *u)
 	s->ops = NULL;
 	s->state = NULL;
 	u->depth--;
+	u->tick_armed = false;
 }
 
 void ui_pop(ui *u)
@@ -164,6 +168,46 @@ void ui_cursor(ui *u, int y, int x)
 void ui_quit(ui *u)
 {
 	u->quit = true;
+}
+
+void ui_tick_after(ui *u, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &u->tick_at);
+	u->tick_at.tv_sec += ms / 1000;
+	u->tick_at.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (u->tick_at.tv_nsec >= 1000000000L) {
+		u->tick_at.tv_sec++;
+		u->tick_at.tv_nsec -= 1000000000L;
+	}
+	u->tick_armed = true;
+}
+
+/* Milliseconds until the tick is due (0 when due), or -1 when none is asked. */
+static long tick_wait(const ui *u)
+{
+	struct timespec now;
+	long ms;
+	if (!u->tick_armed)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long)(u->tick_at.tv_sec - now.tv_sec) * 1000 + (u->tick_at.tv_nsec - now.tv_nsec) / 1000000L;
+	return ms > 0 ? ms : 0;
+}
+
+static void maybe_tick(ui *u)
+{
+	ui_screen *s = top(u);
+	if (tick_wait(u) != 0)
+		return;
+	u->tick_armed = false;
+	if (s && s->ops->tick)
+		s->ops->tick(u, s);
+}
+
+bool ui_lang_zh(void)
+{
+	/* TRANSLATORS: a marker, never shown: "language:" and your language code. */
+	return strncmp(_("language:en"), "language:zh", 11) == 0;
 }
 
 void ui_logout(ui *u)
@@ -400,11 +444,14 @@ static int run(ui *u)
 	while (!u->quit && !caught_signal) {
 		wint_t ch;
 		int rc;
+		long wait = tick_wait(u);
 		draw(u);
+		timeout(wait >= 0 && wait < 1000 ? (int)wait : 1000); /* a tick a second at least */
 		rc = get_wch(&ch);
 		if (caught_signal)
 			break;
 		if (rc == ERR) {
+			maybe_tick(u);
 			maybe_lock(u);
 			continue;
 		}
@@ -415,6 +462,7 @@ static int run(ui *u)
 		}
 		u->msg[0] = '\0';
 		dispatch(u, rc == KEY_CODE_YES ? UI_FN((int)ch) : (int)(ch == '\r' ? '\n' : ch));
+		maybe_tick(u); /* keys that do not move the time must not starve it */
 	}
 	while (u->depth > 0)
 		close_top(u);

@@ -296,18 +296,35 @@ static int wwidth(const wchar_t *w, size_t n)
 	return t;
 }
 
-void ui_form_draw(ui *u, const ui_form *f, ui_rect r)
+void ui_form_scroll(ui_form *f, int h)
 {
-	int labelw = 0;
+	size_t rows = h > 0 ? (size_t)h : 1;
+	if (f->focus < f->top)
+		f->top = f->focus;
+	if (f->focus >= f->top + rows)
+		f->top = f->focus - rows + 1;
+	if (f->top + rows > f->n)
+		f->top = f->n > rows ? f->n - rows : 0;
+}
+
+void ui_form_draw(ui *u, ui_form *f, ui_rect r)
+{
+	int labelw = 0, errw_cut;
 	for (size_t i = 0; i < f->n; i++) {
 		int lw = ui_width(_(f->f[i].spec->label));
 		if (lw > labelw)
 			labelw = lw;
 	}
 	labelw += 2; /* room for the required mark */
-	for (size_t i = 0; i < f->n && (int)i < r.h; i++) {
+	ui_form_scroll(f, r.h);
+	errw_cut = f->n > (size_t)r.h ? 2 : 0; /* the scroll arrows' column */
+	if (f->top > 0)
+		ui_text(r.y, r.x + r.w - 1, 1, UI_A_DIM, "↑");
+	if (f->top + (size_t)r.h < f->n)
+		ui_text(r.y + r.h - 1, r.x + r.w - 1, 1, UI_A_DIM, "↓");
+	for (size_t i = f->top; i < f->n && (int)(i - f->top) < r.h; i++) {
 		const ui_field *fl = &f->f[i];
-		int y = r.y + (int)i, x = r.x, bx = x + labelw + 1;
+		int y = r.y + (int)(i - f->top), x = r.x, bx = x + labelw + 1;
 		int boxw = fl->spec->width > 0 ? fl->spec->width : 20;
 		bool focus = i == f->focus;
 		if (bx + boxw > r.x + r.w)
@@ -349,7 +366,7 @@ void ui_form_draw(ui *u, const ui_form *f, ui_rect r)
 			if (focus)
 				ui_cursor(u, y, bx + wwidth(fl->buf + start, fl->cur - start));
 		}
-		if (fl->err[0] && bx + boxw + 2 < r.x + r.w)
-			ui_text(y, bx + boxw + 2, r.x + r.w - bx - boxw - 2, UI_A_ERROR, fl->err);
+		if (fl->err[0] && bx + boxw + 2 < r.x + r.w - errw_cut)
+			ui_text(y, bx + boxw + 2, r.x + r.w - bx - boxw - 2 - errw_cut, UI_A_ERROR, fl->err);
 	}
 }

@@ -101,6 +101,9 @@ typedef struct ui_screen_ops {
 	ui_result (*input)(ui *u, ui_screen *s, int key);
 	/* Called when a screen above it was popped (reload lists).  May be NULL. */
 	void (*resume)(ui *u, ui_screen *s);
+	/* Called on the top screen when the time asked for with ui_tick_after
+	 * has passed (live search after the operator stops typing).  May be NULL. */
+	void (*tick)(ui *u, ui_screen *s);
 } ui_screen_ops;
 
 struct ui_screen {
@@ -124,6 +127,12 @@ void ui_msg_err(ui *u, const rd_err *e); /* "field: why" */
 void ui_cursor(ui *u, int y, int x);
 void ui_quit(ui *u);
 void ui_logout(ui *u); /* audit the logout, back to the login screen */
+/* One tick() of the top screen ms milliseconds from now; asking again
+ * moves the time (debouncing).  Pushing or popping a screen forgets it. */
+void ui_tick_after(ui *u, int ms);
+/* True when the interface speaks Chinese (labels then come from the forms
+ * table's Chinese column, as printed on the paper forms). */
+bool ui_lang_zh(void);
 
 /* Registered screens (ui/screens.def). */
 const ui_screen_ops *ui_screen_find(const char *id);
@@ -161,7 +170,8 @@ typedef struct ui_field {
 typedef struct ui_form {
 	ui_field *f;
 	size_t n, focus;
-	void *ud; /* given to validators */
+	size_t top; /* first field shown when the form is taller than its rectangle */
+	void *ud;   /* given to validators */
 } ui_form;
 
 /* Form actions for the screen's key table (shared = &ui_form_keymap). */
@@ -184,8 +194,13 @@ void ui_form_clear(ui_form *f); /* empty every field and error; focus the first 
 ui_form_event ui_form_action(ui_form *f, int action);
 ui_form_event ui_form_input(ui_form *f, int key); /* a typed character */
 /* Draws labels (aligned by display width), boxes, required marks and
- * errors; sets the cursor in the focused field. */
-void ui_form_draw(ui *u, const ui_form *f, ui_rect r);
+ * errors; sets the cursor in the focused field.  A form taller than r
+ * scrolls so that the focused field is always shown, with arrows at the
+ * right edge when fields are hidden above or below. */
+void ui_form_draw(ui *u, ui_form *f, ui_rect r);
+/* The scrolling ui_form_draw does: f->top such that the focused field is
+ * among the h rows shown and no row is left empty needlessly. */
+void ui_form_scroll(ui_form *f, int h);
 /* The value as UTF-8, malloc'd (hidden fields: free with rd_secret_free). */
 char *ui_form_value(const ui_form *f, size_t i);
 void ui_form_set_value(ui_form *f, size_t i, const char *utf8);
@@ -227,6 +242,50 @@ const char *ui_list_cell(const ui_list *l, size_t row, size_t col);
 ui_result ui_list_action(ui_list *l, int action);
 /* Header line, rows, selection bar, "rows a-b of n" in the last line. */
 void ui_list_draw(ui *u, ui_list *l, ui_rect r);
+
+/* ---- applications: the detail view's actions ----------------------------------
+ * The extension point for the desk, print and UKEY screens: each action of
+ * the application detail view is one line of ui/app_actions.def,
+ *   UI_APP_ACTION(name, key, label, available, run)
+ * with two functions defined anywhere in ui/ (the .def declares them):
+ *   bool available(ui *u, const ui_app_view *v);  may this operator do it now?
+ *   void run(ui *u, const ui_app_view *v);         do it (usually ui_push ...)
+ * The key goes into the detail view's key table (F1 help, `radesk help
+ * keys`), the label into its action bar (only when available); the detail
+ * view reloads itself when a screen pushed by run() is popped. */
+typedef struct ui_app_view {
+	const char *no;             /* "RA-20261121-000001" */
+	const rd_application *app;  /* as rd_app_fetch gave it (masked for some roles) */
+	const rd_app_meta *meta;    /* state, version, who, copied_from ... */
+} ui_app_view;
+typedef bool (*ui_app_avail_fn)(ui *u, const ui_app_view *v);
+typedef void (*ui_app_run_fn)(ui *u, const ui_app_view *v);
+typedef struct ui_app_action {
+	int key;
+	const char *label; /* N_() */
+	ui_app_avail_fn available;
+	ui_app_run_fn run;
+} ui_app_action;
+enum {
+#define UI_APP_ACTION(name, key, label, available, run) UI_APP_ACT_##name,
+#include "ui/app_actions.def"
+#undef UI_APP_ACTION
+	UI_APP_ACT_COUNT
+};
+#define UI_APP_ACTION(name, key, label, available, run)                                                      \
+	bool available(ui *u, const ui_app_view *v);                                                         \
+	void run(ui *u, const ui_app_view *v);
+#include "ui/app_actions.def"
+#undef UI_APP_ACTION
+extern const ui_app_action ui_app_actions[UI_APP_ACT_COUNT];
+
+/* What the application form screen (ui_scr_app_edit) is given: an existing
+ * application to edit (its data and version are loaded); copy says it is a
+ * new draft made by rd_app_copy (registering it ends on the number screen). */
+typedef struct ui_app_form_arg {
+	const char *no;
+	bool copy;
+} ui_app_form_arg;
 
 /* ---- screens in this folder -------------------------------------------------- */
 #define UI_SCREEN(id, sym) extern const ui_screen_ops sym;
