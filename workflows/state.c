@@ -197,9 +197,10 @@ rd_code rd_transition_check(const char *from, const char *to, rd_role role, rd_e
 
 bool rd_app_may_edit(const char *state)
 {
-	/* Before review starts: the reviewer must see what was paid for and checked. */
+	/* Before the fee: a change after payment could change what was paid
+	 * for (product, years); after a rejection the clerk corrects the data. */
 	return state && (!strcmp(state, "draft") || !strcmp(state, "submitted") ||
-			 !strcmp(state, "documents_checked") || !strcmp(state, "paid") || !strcmp(state, "rejected"));
+			 !strcmp(state, "documents_checked") || !strcmp(state, "rejected"));
 }
 
 bool rd_app_may_cancel(const char *state)

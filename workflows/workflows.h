@@ -180,7 +180,9 @@ rd_code rd_transition_check(const char *from, const char *to, rd_role role, rd_e
  * reload" when the application moved on.  reason may be NULL. */
 rd_code rd_transition(rd_ctx *ctx, const char *app_no, const char *to_state, int64_t expected_version,
 		      const char *reason, rd_err *e);
-/* Issue 3's rule "editable or cancellable until paid and reviewed". */
+/* Issue 3's rule "editable or cancellable until paid and reviewed": edits
+ * until the fee (draft, submitted, documents_checked, rejected); cancelling
+ * wherever the table has a cancel step (up to and during review). */
 bool rd_app_may_edit(const char *state);
 bool rd_app_may_cancel(const char *state);
 /* The specific steps.  The new version is returned through new_version

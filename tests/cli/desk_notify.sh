@@ -80,7 +80,8 @@ printf '[notify]\nwebhook = http://127.0.0.1:9/hook\n' >>"$RADESK_CONFIG"
 RADESK_FIXED_TIME=2026-11-21T10:00:00 expect_rc 0 "plain http webhook" as clerk notify send
 expect_rc 0 "listed" as admin notify list --failed
 like "$OUT" "is not an https:// address" "http refused"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=41000
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done # a closed port
 cp "$TESTTMP/base.conf" "$RADESK_CONFIG"
 printf '[notify]\nwebhook = https://127.0.0.1:%s/hook\ntimeout_seconds = 2\n' "$port" >>"$RADESK_CONFIG"
 RADESK_FIXED_TIME=2026-11-21T11:00:00 expect_rc 0 "webhook not reachable" as clerk notify send

@@ -122,7 +122,7 @@ static void edit_and_cancel_until_reviewed(void **state)
 	(void)state;
 	assert_true(rd_app_may_edit("draft"));
 	assert_true(rd_app_may_edit("rejected"));
-	assert_true(rd_app_may_edit("paid"));
+	assert_false(rd_app_may_edit("paid"));
 	assert_false(rd_app_may_edit("under_review"));
 	assert_false(rd_app_may_edit("approved"));
 	assert_false(rd_app_may_edit("issued"));
