@@ -237,6 +237,11 @@ static int open_common(ui *u, ui_screen *s, rd_app_kind kind, const ui_app_form_
 		return -1;
 	}
 	ui_form_set_value(&af->form, row_of(af, RD_F_YEARS), "1");
+	{ /* the applicant accepts the agreement the service point prints now */
+		char version[64];
+		if (rd_agreement_current(ui_ctx(u), version, sizeof version) == RD_OK)
+			ui_form_set_value(&af->form, row_of(af, RD_F_AGREEMENT_VERSION), version);
+	}
 	return 0;
 }
 

@@ -670,3 +670,25 @@ rd_code rd_print_verify_payload(rd_ctx *ctx, const char *payload, rd_print_check
 	loaded_free(&l);
 	return rc;
 }
+
+rd_code rd_agreement_current(rd_ctx *ctx, char *out, size_t n)
+{
+	char *path = rd_print_agreement_path(ctx->cfg), *text = NULL, *line;
+	rd_code rc;
+	out[0] = '\0';
+	if (!path)
+		return RD_E_NOTFOUND;
+	rc = rd_file_read(path, 1 << 20, &text, NULL, NULL);
+	free(path);
+	if (rc != RD_OK)
+		return rc;
+	line = strstr(text, "Version:");
+	if (line && (line == text || line[-1] == '\n')) {
+		line += strlen("Version:");
+		line += strspn(line, " \t");
+		rd_strlcpy(out, line, n);
+		out[strcspn(out, "\r\n")] = '\0';
+	}
+	free(text);
+	return out[0] ? RD_OK : RD_E_NOTFOUND;
+}

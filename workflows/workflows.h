@@ -350,6 +350,10 @@ typedef struct rd_print_check {
 rd_code rd_print_verify_payload(rd_ctx *ctx, const char *payload, rd_print_check *out, rd_err *e);
 
 
+/* The version of the subscriber agreement this service point prints now
+ * ("Version:" line of [print] agreement); RD_E_NOTFOUND when unknown. */
+rd_code rd_agreement_current(rd_ctx *ctx, char *out, size_t n);
+
 /* ---- CA outbox and certificates (issue 6) -----------------------------------------
  * The contract between the CA outbox (workflows/ca_outbox.c, data/ca_queue.c,
  * migration 0005) and its users (UKEY issuance, renewal, revocation).
