@@ -152,7 +152,7 @@ install: all
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem -I. $(MODULES)
+	  --suppress=missingIncludeSystem --inline-suppr -I. $(MODULES)
 
 demo-reset:
 	rm -rf demo

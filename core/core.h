@@ -41,10 +41,11 @@ typedef enum rd_code {
 	RD_E_BUSY,     /* another writer holds the database       -> exit 5 */
 } rd_code;
 
+#define RD_ERR_MSG_MAX 1024
 typedef struct rd_err {
 	rd_code code;
 	char field[128]; /* the field, JSON path or file:line concerned; may be "" */
-	char msg[1024];  /* translated, human readable, without trailing newline */
+	char msg[RD_ERR_MSG_MAX];  /* translated, human readable, without trailing newline */
 } rd_err;
 
 void rd_err_clear(rd_err *e);

@@ -44,7 +44,7 @@ rd_code rd_fail_at(rd_err *e, rd_code code, const char *field, const char *fmt, 
 
 void rd_err_prefix(rd_err *e, const char *fmt, ...)
 {
-	char pre[512], old[sizeof e->msg];
+	char pre[512], old[RD_ERR_MSG_MAX];
 	va_list ap;
 	if (!e)
 		return;

@@ -67,7 +67,7 @@ rd_code pr_placeholders_check(const char *s, const char *where, char ***used, si
 		if (pr_builtin_name(name)) {
 			/* printed by print/ itself, carried in the payload */
 		} else if (rd_print_field_known(name)) {
-			if (used && add_used(used, nused, name, len, e))
+			if (used && nused && add_used(used, nused, name, len, e))
 				return RD_E_NOMEM;
 		} else {
 			return rd_fail_at(e, RD_E_INVALID, where, _("unknown placeholder {%s}"), name);

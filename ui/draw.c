@@ -145,7 +145,7 @@ const ui_key *ui_keys_find(ui_keys t, int key)
 {
 	for (size_t i = 0; i < t.n; i++)
 		if (t.keys[i].key == key)
-			return &t.keys[i];
+			return &t.keys[i]; /* cppcheck-suppress returnDanglingLifetime ; t.keys points into a static table */
 	return NULL;
 }
 

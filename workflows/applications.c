@@ -177,7 +177,7 @@ rd_code rd_app_register(rd_ctx *ctx, const rd_application *a, unsigned flags, ch
 		return rc;
 	rc = rd_app_insert(ctx->db, &ctx->keys, number_prefix(ctx), &r, e);
 	if (rc == RD_OK) {
-		details = rd_details("kind", r.kind, "product", r.product, "username", r.username, NULL);
+		details = rd_details("kind", r.kind, "product", r.product, "username", r.username, (const char *)NULL);
 		rc = rd_ctx_audit(ctx, "app.register", r.no, details, e);
 		free(details);
 	}
@@ -331,7 +331,7 @@ rd_code rd_app_copy(rd_ctx *ctx, const char *no, char new_no[32], rd_err *e)
 		goto out;
 	rc = rd_app_insert(ctx->db, &ctx->keys, number_prefix(ctx), &r, e);
 	if (rc == RD_OK) {
-		details = rd_details("copied_from", no, NULL);
+		details = rd_details("copied_from", no, (const char *)NULL);
 		rc = rd_ctx_audit(ctx, "app.copy", r.no, details, e);
 		free(details);
 	}

@@ -78,7 +78,7 @@ static rd_code add_operator(rd_ctx *ctx, const char *name, rd_role role, const c
 		return rc;
 	if ((rc = rd_operator_insert(ctx->db, &op, NULL, e)) != RD_OK)
 		return rc;
-	details = rd_details("role", rd_role_name(role), NULL);
+	details = rd_details("role", rd_role_name(role), (const char *)NULL);
 	rc = rd_ctx_audit(ctx, "operator.add", name, details, e);
 	free(details);
 	return rc;
@@ -144,7 +144,7 @@ static rd_code record_failure(rd_ctx *ctx, rd_operator_row *op, rd_err *e)
 		op->failed_logins = 0;
 	}
 	snprintf(count, sizeof count, "%d", locks ? (int)max : op->failed_logins);
-	char *details = rd_details("failures", count, "locked", locks ? "yes" : "no", NULL);
+	char *details = rd_details("failures", count, "locked", locks ? "yes" : "no", (const char *)NULL);
 	if (rd_operator_update(ctx->db, op, NULL) != RD_OK ||
 	    rd_audit_append(ctx->db, rd_ctx_now(ctx), op->name, "operator.login_failed", op->name, details, NULL) !=
 		    RD_OK) {
