@@ -123,6 +123,7 @@ run:
 check:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory pot
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests
 	@tests/run --build $(BUILD) --asan-build build-asan
