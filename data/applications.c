@@ -553,8 +553,8 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 	snprintf(sql, sizeof sql,
 		 "SELECT a.id, a.no, a.kind, a.product, a.username, a.state, "
 		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
-		 "FROM %s WHERE %s ORDER BY a.id DESC LIMIT ?6 OFFSET ?7",
-		 from, where);
+		 "FROM %s WHERE %s ORDER BY %s DESC LIMIT ?6 OFFSET ?7",
+		 from, where, phrase ? "n.rowid" : "a.id"); /* FTS5 streams rowid order: no sort */
 	if (rd_db_prepare(db, sql, &st, e) != RD_OK) {
 		free(phrase);
 		free(like);
