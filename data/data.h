@@ -289,4 +289,86 @@ rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int
 /* failed_only: messages that failed at least once and are not sent. */
 rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *ud, rd_err *e);
 
+/* ---- CA outbox and certificates (data/ca_queue.c, migration 0005) ----------
+ * Used by workflows/ca_outbox.c.  Times are seconds; lease_until and
+ * sending_pid are wall-clock process leases, not business time. */
+#define RD_CSR_MAX 8192
+typedef struct rd_careq_row {
+	char id[40];
+	int64_t app_id;
+	char app_no[32];
+	char kind[8];              /* enroll | renew | revoke */
+	char csr_pem[RD_CSR_MAX];  /* "" for revoke */
+	char csr_spki_sha256[65];
+	char profile[64];
+	char subject[1024];        /* JSON */
+	char revoke_serial[48];
+	int revoke_reason;
+	char state[12];            /* queued | sending | retry | done | failed */
+	int attempts;
+	time_t next_try_at;
+	char last_error[512];
+	int64_t sending_pid;
+	time_t lease_until;
+	int unknown_outcomes;
+	time_t created_at;
+	char created_by[64];
+	time_t done_at;
+} rd_careq_row;
+/* RD_E_CONFLICT (field "application") when the application has an open
+ * request already. */
+rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e);
+rd_code rd_careq_get(rd_db *db, const char *id, rd_careq_row *out, rd_err *e);
+/* The newest request of an application; RD_E_NOTFOUND when none. */
+rd_code rd_careq_latest(rd_db *db, int64_t app_id, rd_careq_row *out, rd_err *e);
+/* Ids of the requests due at now (queued, or retry with next_try_at <= now;
+ * any_time: retry rows regardless of next_try_at), oldest first, of one
+ * application (app_id 0: all), at most max.  *n: how many were written. */
+rd_code rd_careq_due(rd_db *db, int64_t app_id, time_t now, bool any_time, char (*ids)[40], size_t max,
+		     size_t *n, rd_err *e);
+/* Compare-and-set queued|retry -> sending, attempts + 1, with the lease.
+ * RD_E_NOTFOUND when the row is not (any more) queued or due. */
+rd_code rd_careq_claim(rd_db *db, const char *id, int64_t pid, time_t lease_until, rd_err *e);
+/* Ends a send: sending -> state (done | failed | retry | queued). */
+rd_code rd_careq_finish(rd_db *db, const char *id, const char *state, time_t next_try_at, const char *error,
+			time_t done_at, rd_err *e);
+/* Rows in `sending` (for reconciliation), at most max. */
+rd_code rd_careq_sending(rd_db *db, rd_careq_row *rows, size_t max, size_t *n, rd_err *e);
+/* sending -> retry now, unknown_outcomes + 1 (the send's answer was lost). */
+rd_code rd_careq_mark_unknown(rd_db *db, const char *id, time_t now, const char *note, rd_err *e);
+/* failed -> queued, attempts 0 (the admin's retry). */
+rd_code rd_careq_requeue(rd_db *db, const char *id, time_t now, rd_err *e);
+typedef struct rd_careq_stats {
+	int queued, sending, retry, done, failed;
+	time_t oldest_open;        /* created_at of the oldest open request, 0: none */
+	char last_error[512];      /* of the most recently failed or retried request */
+	char last_error_id[40];
+	int failed_waiting;        /* failed, newest of its application, which still waits for it */
+} rd_careq_stats;
+rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e);
+typedef int (*rd_careq_fn)(void *ud, const rd_careq_row *r);
+/* Requests newest first; state NULL: any ("open": queued, sending, retry). */
+rd_code rd_careq_each(rd_db *db, const char *state, int limit, rd_careq_fn fn, void *ud, rd_err *e);
+
+typedef struct rd_cert_row {
+	int64_t id, app_id;
+	char request_id[40];
+	char serial_hex[48], serial_dec[64];
+	char issuer[512], subject[512];
+	char spki_sha256[65];
+	time_t not_before, not_after;
+	char *pem, *chain_pem;     /* malloc'd by the getters; rd_cert_row_free */
+	char status[16];           /* valid | superseded | revoked */
+	int revoke_reason;
+	time_t revoked_at, created_at;
+} rd_cert_row;
+void rd_cert_row_free(rd_cert_row *c);
+/* RD_E_CONFLICT when the request has a certificate already. */
+rd_code rd_cert_insert(rd_db *db, const rd_cert_row *c, rd_err *e);
+/* The newest certificate of an application that is not superseded. */
+rd_code rd_cert_current_row(rd_db *db, int64_t app_id, rd_cert_row *out, rd_err *e);
+rd_code rd_cert_by_request(rd_db *db, const char *request_id, rd_cert_row *out, rd_err *e);
+/* valid -> superseded | revoked (reason and time for revoked). */
+rd_code rd_cert_set_status(rd_db *db, int64_t id, const char *status, int reason, time_t at, rd_err *e);
+
 #endif

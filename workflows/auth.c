@@ -358,6 +358,9 @@ rd_code rd_audit_read(rd_ctx *ctx, time_t since, const char *object, rd_audit_fn
 
 rd_code rd_pending_counts(rd_ctx *ctx, rd_pending *out, rd_err *e)
 {
+	rd_code rc;
 	memset(out, 0, sizeof *out);
-	return rd_desk_pending(ctx, out, e);
+	if ((rc = rd_desk_pending(ctx, out, e)) != RD_OK)
+		return rc;
+	return rd_ca_pending(ctx, out, e);
 }

@@ -89,6 +89,10 @@ static const rd_transition_rule rules[] = {
 	{"under_review", "rejected", "reject", REVIEWER | ADMIN, pre_reject, true, true},
 	{"approved", "queued_for_ca", "queue_for_ca", CLERK | ADMIN, NULL, false, false},
 	{"queued_for_ca", "issued", "issue", CLERK | ADMIN, NULL, false, true},
+	/* The CA refused what was approved: back to a reviewer with its reason
+	 * (action "start_review": one action per target state; the audit row
+	 * "ca.failed" beside it says that the CA refused). */
+	{"queued_for_ca", "under_review", "start_review", CLERK | ADMIN, NULL, true, false},
 	{"issued", "activated", "activate", CLERK | ADMIN, NULL, false, true},
 	{"draft", "cancelled", "cancel", CLERK | ADMIN, NULL, true, false},
 	{"submitted", "cancelled", "cancel", CLERK | ADMIN, NULL, true, true},
@@ -253,7 +257,7 @@ rd_code rd_transition_in_tx(rd_ctx *ctx, rd_app_state *app, const char *to, cons
 	}
 	if (rc != RD_OK)
 		return rc;
-	if (!strcmp(to, "paid"))
+	if (!strcmp(to, "paid") || (!strcmp(to, "under_review") && !strcmp(app->state, "queued_for_ca")))
 		rc = rd_desk_queue_add(ctx->db, app->id, now, e);
 	else if (!strcmp(app->state, "paid") || !strcmp(app->state, "under_review")) {
 		if (strcmp(to, "under_review") != 0)

@@ -411,4 +411,21 @@ typedef struct rd_cert_info {
 rd_code rd_cert_current(rd_ctx *ctx, const char *no, rd_cert_info *out, rd_err *e);
 void rd_cert_info_free(rd_cert_info *c);
 
+/* Additions of the CA outbox (beyond the contract above). */
+/* As rd_ca_submit, at most max requests (0: all due); the TUI's background
+ * submission caps each tick with it. */
+rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progress_fn fn, void *ud,
+			  rd_ca_batch *out, rd_err *e);
+/* Admin: a failed request (the application's newest, or by id) back to the
+ * queue, when its application still waits for it. */
+rd_code rd_ca_retry(rd_ctx *ctx, const char *no_or_id, char id[40], rd_err *e);
+typedef int (*rd_careq_info_fn)(void *ud, const rd_careq_info *r);
+/* Requests newest first; state NULL: any, "open": queued, sending or retry. */
+rd_code rd_ca_request_each(rd_ctx *ctx, const char *state, int limit, rd_careq_info_fn fn, void *ud,
+			   rd_err *e);
+/* Queue depth by state, oldest open request, last error. */
+rd_code rd_ca_queue_status(rd_ctx *ctx, rd_careq_stats *out, rd_err *e);
+/* The CA outbox's part of the status bar (ca_queue, ca_failed). */
+rd_code rd_ca_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
+
 #endif

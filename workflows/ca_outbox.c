@@ -1,0 +1,1039 @@
+/* The CA outbox: requests are committed before anything goes on the wire,
+ * sent over one kept-alive CA connection per batch, and completed in one
+ * transaction with the certificate, the application's new state and the
+ * audit row.
+ *
+ * Subject mapping (what the RA approves and asks the CA to certify):
+ *   individual:    CN = the subject's name,        C = CN
+ *   organization:  CN = O = the organization's name, C = CN
+ * A CSR may carry exactly these attributes (C may be left out; the CA fills
+ * it in); anything else (OU, serialNumber, emailAddress ...) is refused,
+ * because cfssl copies subject attributes the RA did not send from the CSR
+ * and the RA would then hold a certificate naming something nobody
+ * approved.  Identifiers (ID numbers, credit codes) are not put into the
+ * certificate: they are personal data and the CA does not need them.
+ *
+ * Delivery guarantees:
+ * - a request row and the application's move to queued_for_ca are one
+ *   transaction; nothing is sent before that commits;
+ * - before a send the row is marked `sending` (attempts + 1) in its own
+ *   committed transaction, leased to this process;
+ * - the answer is checked (rd_ca_enroll runs rd_ca_check_response) and
+ *   recorded in one transaction: certificate (UNIQUE request id), request
+ *   done, application state, audit row.  The RA never records two
+ *   certificates for one request;
+ * - a crash between the send and that commit leaves the row `sending`.  The
+ *   next rd_ca_submit (any process) finds it once the lease has run out or
+ *   the process holding it is gone, records "unknown outcome" in the audit
+ *   trail with the CSR's public key fingerprint, and sends it again with the
+ *   same request id and CSR.  cfssl 1.2 cannot be asked whether it issued
+ *   for a key, so the CA may then hold two certificates for the same key:
+ *   both trace back to this request by the fingerprint, the RA records and
+ *   hands out exactly one. */
+#include "workflows/desk_internal.h"
+
+#include "ca/ca.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BACKOFF_BASE_S 30
+#define MAX_BATCH 100000
+/* consecutive transient failures after which a batch stops: the CA is down */
+#define BREAKER 2
+
+/* ---- the approved subject ---- */
+
+typedef struct approved {
+	char cn[256], o[256], c[4];
+	rd_key_type key_type;
+	char profile[64];
+	char product[64];
+} approved;
+
+static rd_code approved_for(rd_ctx *ctx, const char *no, approved *out, rd_err *e)
+{
+	rd_app_record *rec = calloc(1, sizeof *rec);
+	rd_products *ps = NULL;
+	const rd_product *p;
+	rd_code rc;
+	memset(out, 0, sizeof *out);
+	if (!rec)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if (!ctx->have_keys) {
+		free(rec);
+		return rd_fail_at(e, RD_E_CONFIG, "key_file", _("the field encryption key is not loaded"));
+	}
+	if ((rc = rd_app_get(ctx->db, &ctx->keys, no, rec, e)) != RD_OK)
+		goto out;
+	if (!strcmp(rec->kind, "organization")) {
+		rd_strlcpy(out->cn, rec->org_name, sizeof out->cn);
+		rd_strlcpy(out->o, rec->org_name, sizeof out->o);
+	} else {
+		rd_strlcpy(out->cn, rec->subject_name, sizeof out->cn);
+	}
+	rd_strlcpy(out->c, "CN", sizeof out->c);
+	rd_strlcpy(out->product, rec->product, sizeof out->product);
+	if (!out->cn[0]) {
+		rc = rd_fail_at(e, RD_E_DATA, "application", _("application %s has no subject name"), no);
+		goto out;
+	}
+	if ((rc = rd_products_load(ctx->cfg, &ps, e)) != RD_OK)
+		goto out;
+	if (!(p = rd_products_find(ps, rec->product))) {
+		rc = rd_fail_at(e, RD_E_CONFIG, "product", _("product %s is not configured"), rec->product);
+		goto out;
+	}
+	out->key_type = p->key_type;
+	rd_strlcpy(out->profile, p->profile[0] ? p->profile : "", sizeof out->profile);
+	if (!out->profile[0]) {
+		const char *dp = rd_config_str(ctx->cfg, "ca", "profile");
+		rd_strlcpy(out->profile, dp ? dp : "", sizeof out->profile);
+	}
+out:
+	rd_products_free(ps);
+	rd_memzero(rec, sizeof *rec);
+	free(rec);
+	return rc;
+}
+
+static char *subject_json(const approved *s)
+{
+	json_t *o = json_object();
+	char *out = NULL;
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "CN", json_string(s->cn));
+	if (s->o[0])
+		json_object_set_new(o, "O", json_string(s->o));
+	json_object_set_new(o, "C", json_string(s->c));
+	out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return out;
+}
+
+/* ---- the CSR ---- */
+
+static rd_code csr_key_check(EVP_PKEY *k, rd_key_type want, rd_err *e)
+{
+	char group[64] = "";
+	int id = EVP_PKEY_get_base_id(k);
+	if (want == RD_KEY_EC_P256) {
+		if (id != EVP_PKEY_EC)
+			return rd_fail_at(e, RD_E_INVALID, "csr",
+					  _("the request's key is not an EC key; the product needs EC P-256"));
+		if (!EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, NULL) ||
+		    (strcmp(group, "prime256v1") != 0 && strcmp(group, "P-256") != 0)) {
+			ERR_clear_error();
+			return rd_fail_at(e, RD_E_INVALID, "csr",
+					  _("the request's EC key is on curve %s; the product needs P-256"),
+					  group[0] ? group : "?");
+		}
+		return RD_OK;
+	}
+	if (id != EVP_PKEY_RSA)
+		return rd_fail_at(e, RD_E_INVALID, "csr", _("the request's key is not RSA; the product needs RSA"));
+	if (EVP_PKEY_get_bits(k) < 2048)
+		return rd_fail_at(e, RD_E_INVALID, "csr",
+				  _("the request's RSA key has %d bits; at least 2048 are needed"),
+				  EVP_PKEY_get_bits(k));
+	return RD_OK;
+}
+
+static rd_code csr_subject_check(X509_REQ *r, const approved *s, rd_err *e)
+{
+	const X509_NAME *n = X509_REQ_get_subject_name(r);
+	bool have_cn = false, have_o = false;
+	for (int i = 0; i < X509_NAME_entry_count(n); i++) {
+		const X509_NAME_ENTRY *en = X509_NAME_get_entry(n, i);
+		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(en));
+		unsigned char *u = NULL;
+		int len = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(en));
+		const char *label, *want;
+		char got[256];
+		bool *seen;
+		snprintf(got, sizeof got, "%.*s", len > 0 ? len : 0, u ? (char *)u : "");
+		OPENSSL_free(u);
+		switch (nid) {
+		case NID_commonName: label = "CN", want = s->cn, seen = &have_cn; break;
+		case NID_organizationName: label = "O", want = s->o, seen = &have_o; break;
+		case NID_countryName: label = "C", want = s->c, seen = NULL; break;
+		default: {
+			char oid[80];
+			if (nid != NID_undef)
+				rd_strlcpy(oid, OBJ_nid2sn(nid), sizeof oid);
+			else
+				OBJ_obj2txt(oid, sizeof oid, X509_NAME_ENTRY_get_object(en), 1);
+			return rd_fail_at(e, RD_E_INVALID, "csr.subject",
+					  _("the request's subject has %s, which is not part of the approved subject"),
+					  oid);
+		}
+		}
+		if (!want[0])
+			return rd_fail_at(e, RD_E_INVALID, "csr.subject",
+					  _("the request's subject has %s, which this application does not approve"),
+					  label);
+		if (len < 0 || strcmp(got, want) != 0 || (seen && *seen))
+			return rd_fail_at(e, RD_E_INVALID, "csr.subject",
+					  _("the request's %s is \"%s\", the approved %s is \"%s\""), label, got,
+					  label, want);
+		if (seen)
+			*seen = true;
+	}
+	if (!have_cn)
+		return rd_fail_at(e, RD_E_INVALID, "csr.subject", _("the request's subject has no CN; approved is \"%s\""),
+				  s->cn);
+	if (s->o[0] && !have_o)
+		return rd_fail_at(e, RD_E_INVALID, "csr.subject", _("the request's subject has no O; approved is \"%s\""),
+				  s->o);
+	return RD_OK;
+}
+
+/* Signature, key type and strength, subject; fills the SPKI fingerprint. */
+static rd_code csr_check(const char *pem, const approved *s, char spki[65], rd_err *e)
+{
+	BIO *b;
+	X509_REQ *r = NULL;
+	EVP_PKEY *k;
+	rd_code rc;
+	size_t n = pem ? strlen(pem) : 0;
+	if (!n)
+		return rd_fail_at(e, RD_E_INVALID, "csr", _("the certificate request is empty"));
+	if (n >= RD_CSR_MAX)
+		return rd_fail_at(e, RD_E_INVALID, "csr", _("the certificate request is larger than %d bytes"),
+				  RD_CSR_MAX - 1);
+	if (!strstr(pem, "-----BEGIN CERTIFICATE REQUEST-----"))
+		return rd_fail_at(e, RD_E_INVALID, "csr", _("not a PEM certificate request (PKCS#10)"));
+	b = BIO_new_mem_buf(pem, (int)n);
+	if (b)
+		r = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (!r) {
+		rc = rd_fail_at(e, RD_E_INVALID, "csr", _("the certificate request cannot be read"));
+		rd_err_add_openssl(e);
+		return rc;
+	}
+	if (!(k = X509_REQ_get0_pubkey(r))) {
+		rc = rd_fail_at(e, RD_E_INVALID, "csr", _("the certificate request has no readable public key"));
+		ERR_clear_error();
+	} else if (X509_REQ_verify(r, k) != 1) {
+		rc = rd_fail_at(e, RD_E_INVALID, "csr", _("the certificate request's signature does not verify"));
+		ERR_clear_error();
+	} else if ((rc = csr_key_check(k, s->key_type, e)) == RD_OK &&
+		   (rc = csr_subject_check(r, s, e)) == RD_OK) {
+		rc = rd_ca_spki_sha256(pem, spki, e);
+	}
+	X509_REQ_free(r);
+	return rc;
+}
+
+/* ---- queueing ---- */
+
+static rd_code new_id(char id[40], rd_err *e)
+{
+	unsigned char b[16];
+	rd_code rc = rd_random(b, sizeof b, e);
+	if (rc == RD_OK)
+		rd_hex(b, sizeof b, id);
+	return rc;
+}
+
+static const char *kind_name(rd_careq_kind k)
+{
+	return k == RD_CAREQ_RENEW ? "renew" : k == RD_CAREQ_REVOKE ? "revoke" : "enroll";
+}
+
+static rd_careq_kind kind_parse(const char *s)
+{
+	return !strcmp(s, "renew") ? RD_CAREQ_RENEW : !strcmp(s, "revoke") ? RD_CAREQ_REVOKE : RD_CAREQ_ENROLL;
+}
+
+struct queue_args {
+	const char *no;
+	rd_careq_kind kind;
+	const char *csr_pem;
+	int reason;
+	rd_careq_row *row;
+};
+
+static rd_code audit_request(rd_ctx *ctx, const rd_careq_row *r, const char *no, rd_err *e)
+{
+	char reason[16];
+	char *d;
+	rd_code rc;
+	snprintf(reason, sizeof reason, "%d", r->revoke_reason);
+	d = rd_details("request", r->id, "kind", r->kind, "spki_sha256", r->csr_spki_sha256[0] ? r->csr_spki_sha256 : NULL,
+		       "profile", r->profile[0] ? r->profile : NULL, "serial", r->revoke_serial[0] ? r->revoke_serial : NULL,
+		       "reason", !strcmp(r->kind, "revoke") ? rd_ca_reason_name(r->revoke_reason) : NULL,
+		       (const char *)NULL);
+	(void)reason;
+	if (!d)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	rc = rd_ctx_audit(ctx, "ca.request", no, d, e);
+	free(d);
+	return rc;
+}
+
+static rd_code current_valid_cert(rd_ctx *ctx, const rd_app_state *app, rd_cert_row *c, rd_err *e)
+{
+	rd_code rc = rd_cert_current_row(ctx->db, app->id, c, e);
+	if (rc == RD_E_NOTFOUND)
+		return rd_fail_at(e, RD_E_REFUSED, "certificate", _("application %s has no certificate"), app->no);
+	if (rc != RD_OK)
+		return rc;
+	if (strcmp(c->status, "valid") != 0) {
+		rd_fail_at(e, RD_E_REFUSED, "certificate", _("the certificate of %s is %s"), app->no, c->status);
+		rd_cert_row_free(c);
+		return RD_E_REFUSED;
+	}
+	return RD_OK;
+}
+
+static rd_code queue_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct queue_args *a = ud;
+	rd_careq_row *r = a->row;
+	rd_app_state app;
+	approved s;
+	char *subj;
+	rd_code rc;
+	time_t now = rd_ctx_now(ctx);
+	if ((rc = rd_desk_app_get(ctx->db, a->no, &app, e)) != RD_OK)
+		return rc;
+	if (a->kind == RD_CAREQ_ENROLL) {
+		if ((rc = rd_transition_check(app.state, "queued_for_ca", ctx->who.role, e)) != RD_OK)
+			return rc;
+	} else {
+		if (strcmp(app.state, "issued") != 0 && strcmp(app.state, "activated") != 0)
+			return rd_fail_at(e, RD_E_REFUSED, "state",
+					  _("application %s is %s; %s needs issued or activated"), app.no, app.state,
+					  kind_name(a->kind));
+		if ((rc = rd_transition_check(app.state, "revoked", ctx->who.role, e)) != RD_OK)
+			return rc;
+	}
+	memset(r, 0, sizeof *r);
+	if ((rc = new_id(r->id, e)) != RD_OK)
+		return rc;
+	r->app_id = app.id;
+	rd_strlcpy(r->kind, kind_name(a->kind), sizeof r->kind);
+	r->next_try_at = now;
+	r->created_at = now;
+	rd_strlcpy(r->created_by, ctx->who.name, sizeof r->created_by);
+	if (a->kind != RD_CAREQ_REVOKE) {
+		if ((rc = approved_for(ctx, app.no, &s, e)) != RD_OK)
+			return rc;
+		if ((rc = csr_check(a->csr_pem, &s, r->csr_spki_sha256, e)) != RD_OK)
+			return rc;
+		rd_strlcpy(r->csr_pem, a->csr_pem, sizeof r->csr_pem);
+		rd_strlcpy(r->profile, s.profile, sizeof r->profile);
+		if (!(subj = subject_json(&s)))
+			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		rd_strlcpy(r->subject, subj, sizeof r->subject);
+		free(subj);
+	}
+	if (a->kind != RD_CAREQ_ENROLL) {
+		rd_cert_row c;
+		if ((rc = current_valid_cert(ctx, &app, &c, e)) != RD_OK)
+			return rc;
+		if (a->kind == RD_CAREQ_RENEW && !strcmp(c.spki_sha256, r->csr_spki_sha256)) {
+			rd_cert_row_free(&c);
+			return rd_fail_at(e, RD_E_INVALID, "csr",
+					  _("the renewal request has the same key as the current certificate"));
+		}
+		if (a->kind == RD_CAREQ_REVOKE) {
+			rd_strlcpy(r->revoke_serial, c.serial_hex, sizeof r->revoke_serial);
+			r->revoke_reason = a->reason;
+			rd_strlcpy(r->csr_spki_sha256, c.spki_sha256, sizeof r->csr_spki_sha256);
+		}
+		rd_cert_row_free(&c);
+	}
+	if ((rc = rd_careq_insert(ctx->db, r, e)) != RD_OK) {
+		if (rc == RD_E_CONFLICT)
+			return rd_fail_at(e, RD_E_CONFLICT, "application",
+					  _("application %s has a CA request waiting already"), app.no);
+		return rc;
+	}
+	if ((rc = audit_request(ctx, r, app.no, e)) != RD_OK)
+		return rc;
+	if (a->kind == RD_CAREQ_ENROLL)
+		rc = rd_transition_in_tx(ctx, &app, "queued_for_ca", NULL, e);
+	return rc;
+}
+
+static rd_code queue_request(rd_ctx *ctx, const char *no, rd_careq_kind kind, const char *csr, int reason,
+			     char id[40], rd_err *e)
+{
+	struct queue_args a = {no, kind, csr, reason, NULL};
+	rd_code rc;
+	if (id)
+		id[0] = '\0';
+	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
+		return rc;
+	if (!no || !*no)
+		return rd_fail_at(e, RD_E_INVALID, "application", _("no application number given"));
+	if (!(a.row = malloc(sizeof *a.row)))
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	rc = rd_in_transaction(ctx, queue_step, &a, e);
+	if (rc == RD_OK && id)
+		rd_strlcpy(id, a.row->id, 40);
+	free(a.row);
+	return rc;
+}
+
+rd_code rd_ca_request_enroll(rd_ctx *ctx, const char *no, const char *csr_pem, char id[40], rd_err *e)
+{
+	return queue_request(ctx, no, RD_CAREQ_ENROLL, csr_pem, 0, id, e);
+}
+
+rd_code rd_ca_request_renew(rd_ctx *ctx, const char *no, const char *csr_pem, char id[40], rd_err *e)
+{
+	return queue_request(ctx, no, RD_CAREQ_RENEW, csr_pem, 0, id, e);
+}
+
+rd_code rd_ca_request_revoke(rd_ctx *ctx, const char *no, int reason, char id[40], rd_err *e)
+{
+	if (!rd_ca_reason_name(reason))
+		return rd_fail_at(e, RD_E_INVALID, "reason", _("%d is not an RFC 5280 revocation reason"), reason);
+	return queue_request(ctx, no, RD_CAREQ_REVOKE, NULL, reason, id, e);
+}
+
+/* ---- reading ---- */
+
+static void info_from_row(rd_ctx *ctx, const rd_careq_row *r, rd_careq_info *out)
+{
+	memset(out, 0, sizeof *out);
+	rd_strlcpy(out->id, r->id, sizeof out->id);
+	rd_strlcpy(out->no, r->app_no, sizeof out->no);
+	out->kind = kind_parse(r->kind);
+	rd_strlcpy(out->state, r->state, sizeof out->state);
+	out->attempts = r->attempts;
+	out->created_at = r->created_at;
+	out->next_try_at = r->next_try_at;
+	out->done_at = r->done_at;
+	rd_strlcpy(out->reason, r->last_error, sizeof out->reason);
+	if (out->kind == RD_CAREQ_REVOKE) {
+		rd_strlcpy(out->serial_hex, r->revoke_serial, sizeof out->serial_hex);
+	} else if (!strcmp(r->state, "done")) {
+		rd_cert_row c;
+		if (rd_cert_by_request(ctx->db, r->id, &c, NULL) == RD_OK) {
+			rd_strlcpy(out->serial_hex, c.serial_hex, sizeof out->serial_hex);
+			rd_cert_row_free(&c);
+		}
+	}
+}
+
+rd_code rd_ca_request_get(rd_ctx *ctx, const char *no_or_id, rd_careq_info *out, rd_err *e)
+{
+	rd_careq_row *r;
+	rd_app_state app;
+	rd_code rc;
+	memset(out, 0, sizeof *out);
+	if (ctx->who.role == RD_ROLE_NONE)
+		return rd_fail(e, RD_E_AUTH, _("log in first"));
+	if (!no_or_id || !*no_or_id)
+		return rd_fail_at(e, RD_E_INVALID, "request", _("no application number or request id given"));
+	if (!(r = malloc(sizeof *r)))
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if (rd_desk_app_get(ctx->db, no_or_id, &app, NULL) == RD_OK) {
+		rc = rd_careq_latest(ctx->db, app.id, r, e);
+		if (rc == RD_E_NOTFOUND)
+			rd_fail_at(e, rc, "request", _("application %s has no CA request"), no_or_id);
+	} else {
+		rc = rd_careq_get(ctx->db, no_or_id, r, e);
+		if (rc == RD_E_NOTFOUND)
+			rd_fail_at(e, rc, "request", _("no application or CA request '%s'"), no_or_id);
+	}
+	if (rc == RD_OK)
+		info_from_row(ctx, r, out);
+	free(r);
+	return rc;
+}
+
+struct each_args {
+	rd_ctx *ctx;
+	rd_careq_info_fn fn;
+	void *ud;
+};
+
+static int each_row(void *ud, const rd_careq_row *r)
+{
+	struct each_args *a = ud;
+	rd_careq_info i;
+	info_from_row(a->ctx, r, &i);
+	return a->fn(a->ud, &i);
+}
+
+rd_code rd_ca_request_each(rd_ctx *ctx, const char *state, int limit, rd_careq_info_fn fn, void *ud, rd_err *e)
+{
+	struct each_args a = {ctx, fn, ud};
+	if (ctx->who.role == RD_ROLE_NONE)
+		return rd_fail(e, RD_E_AUTH, _("log in first"));
+	return rd_careq_each(ctx->db, state, limit, each_row, &a, e);
+}
+
+rd_code rd_ca_queue_status(rd_ctx *ctx, rd_careq_stats *out, rd_err *e)
+{
+	if (ctx->who.role == RD_ROLE_NONE)
+		return rd_fail(e, RD_E_AUTH, _("log in first"));
+	return rd_careq_stats_get(ctx->db, out, e);
+}
+
+rd_code rd_ca_pending(rd_ctx *ctx, rd_pending *out, rd_err *e)
+{
+	rd_careq_stats st;
+	rd_code rc;
+	if (ctx->who.role == RD_ROLE_NONE || ctx->who.role == RD_ROLE_AUDITOR)
+		return RD_OK;
+	if ((rc = rd_careq_stats_get(ctx->db, &st, e)) != RD_OK)
+		return rc;
+	out->ca_queue = st.queued + st.sending + st.retry;
+	out->ca_failed = st.failed_waiting;
+	return RD_OK;
+}
+
+rd_code rd_cert_current(rd_ctx *ctx, const char *no, rd_cert_info *out, rd_err *e)
+{
+	rd_app_state app;
+	rd_cert_row c;
+	rd_code rc;
+	memset(out, 0, sizeof *out);
+	if (ctx->who.role == RD_ROLE_NONE)
+		return rd_fail(e, RD_E_AUTH, _("log in first"));
+	if ((rc = rd_desk_app_get(ctx->db, no, &app, e)) != RD_OK)
+		return rc;
+	rc = rd_cert_current_row(ctx->db, app.id, &c, e);
+	if (rc == RD_E_NOTFOUND)
+		return rd_fail_at(e, rc, "certificate", _("application %s has no certificate"), no);
+	if (rc != RD_OK)
+		return rc;
+	rd_strlcpy(out->no, app.no, sizeof out->no);
+	rd_strlcpy(out->serial_hex, c.serial_hex, sizeof out->serial_hex);
+	rd_strlcpy(out->serial_dec, c.serial_dec, sizeof out->serial_dec);
+	rd_strlcpy(out->issuer, c.issuer, sizeof out->issuer);
+	rd_strlcpy(out->subject, c.subject, sizeof out->subject);
+	out->not_before = c.not_before;
+	out->not_after = c.not_after;
+	rd_strlcpy(out->status, c.status, sizeof out->status);
+	out->revoke_reason = c.revoke_reason;
+	out->revoked_at = c.revoked_at;
+	out->pem = c.pem;
+	out->chain_pem = c.chain_pem;
+	return RD_OK;
+}
+
+void rd_cert_info_free(rd_cert_info *c)
+{
+	if (!c)
+		return;
+	free(c->pem);
+	free(c->chain_pem);
+	c->pem = c->chain_pem = NULL;
+}
+
+/* ---- the admin's retry ---- */
+
+struct retry_args {
+	const char *no_or_id;
+	char id[40];
+};
+
+static rd_code retry_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct retry_args *a = ud;
+	rd_careq_row *r = malloc(sizeof *r);
+	rd_app_state app;
+	rd_code rc;
+	char *d;
+	if (!r)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if (rd_desk_app_get(ctx->db, a->no_or_id, &app, NULL) == RD_OK)
+		rc = rd_careq_latest(ctx->db, app.id, r, e);
+	else if ((rc = rd_careq_get(ctx->db, a->no_or_id, r, e)) == RD_OK)
+		rc = rd_desk_app_get_id(ctx->db, r->app_id, &app, e);
+	if (rc == RD_E_NOTFOUND)
+		rc = rd_fail_at(e, rc, "request", _("no CA request for '%s'"), a->no_or_id);
+	if (rc != RD_OK)
+		goto out;
+	if (strcmp(r->state, "failed") != 0) {
+		rc = rd_fail_at(e, RD_E_REFUSED, "state", _("CA request %s is %s; only a failed request is retried"),
+				r->id, r->state);
+		goto out;
+	}
+	if (!strcmp(r->kind, "enroll") && strcmp(app.state, "queued_for_ca") != 0) {
+		rc = rd_fail_at(e, RD_E_REFUSED, "state",
+				_("application %s is %s; after a review it needs a new CA request"), app.no,
+				app.state);
+		goto out;
+	}
+	if (strcmp(r->kind, "enroll") != 0 && strcmp(app.state, "issued") != 0 && strcmp(app.state, "activated") != 0) {
+		rc = rd_fail_at(e, RD_E_REFUSED, "state", _("application %s is %s; the request no longer applies"),
+				app.no, app.state);
+		goto out;
+	}
+	if ((rc = rd_careq_requeue(ctx->db, r->id, rd_ctx_now(ctx), e)) != RD_OK)
+		goto out;
+	if (!(d = rd_details("request", r->id, "last_error", r->last_error, (const char *)NULL))) {
+		rc = rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	rc = rd_ctx_audit(ctx, "ca.requeue", app.no, d, e);
+	free(d);
+	rd_strlcpy(a->id, r->id, sizeof a->id);
+out:
+	free(r);
+	return rc;
+}
+
+rd_code rd_ca_retry(rd_ctx *ctx, const char *no_or_id, char id[40], rd_err *e)
+{
+	struct retry_args a = {no_or_id, ""};
+	rd_code rc;
+	if ((rc = rd_require_role(ctx, e, 1, RD_ROLE_ADMIN)) != RD_OK)
+		return rc;
+	if (!no_or_id || !*no_or_id)
+		return rd_fail_at(e, RD_E_INVALID, "request", _("no application number or request id given"));
+	rc = rd_in_transaction(ctx, retry_step, &a, e);
+	if (rc == RD_OK && id)
+		rd_strlcpy(id, a.id, 40);
+	return rc;
+}
+
+/* ---- submission ---- */
+
+typedef struct sub {
+	rd_ctx *ctx;
+	rd_ca *ca;
+	char *chain;                 /* the trust file's certificates, stored with each certificate */
+	int max_attempts;
+	long backoff_cap;
+	long lease_s;
+} sub;
+
+static bool pid_alive(int64_t pid)
+{
+	if (pid <= 0)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+/* Rows left in `sending` by a process that is gone, or whose lease ran out:
+ * the outcome of that send is unknown.  They go back to retry (due now)
+ * with an audit row naming the public key, so a certificate the CA may
+ * have issued meanwhile can be traced. */
+static rd_code reconcile(rd_ctx *ctx, rd_err *e)
+{
+	enum { BATCH = 64 };
+	rd_careq_row *rows = malloc(BATCH * sizeof *rows);
+	size_t n = 0;
+	time_t wall = time(NULL);
+	rd_code rc;
+	if (!rows)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if ((rc = rd_careq_sending(ctx->db, rows, BATCH, &n, e)) != RD_OK)
+		goto out;
+	for (size_t i = 0; i < n && rc == RD_OK; i++) {
+		const rd_careq_row *r = &rows[i];
+		char *d;
+		const char *note = N_("the answer to an earlier send was lost (interrupted); sent again with the same "
+				      "request id");
+		if (r->sending_pid == (int64_t)getpid() || (pid_alive(r->sending_pid) && r->lease_until > wall))
+			continue;
+		if ((rc = rd_db_begin(ctx->db, e)) != RD_OK)
+			break;
+		rc = rd_careq_mark_unknown(ctx->db, r->id, rd_ctx_now(ctx), _(note), e);
+		if (rc == RD_E_NOTFOUND) { /* someone else reconciled it */
+			rd_db_rollback(ctx->db);
+			rc = RD_OK;
+			continue;
+		}
+		d = rd_details("request", r->id, "kind", r->kind, "spki_sha256", r->csr_spki_sha256,
+			       "note", "outcome unknown: the CA may hold a certificate for this key", (const char *)NULL);
+		if (rc == RD_OK)
+			rc = d ? rd_ctx_audit(ctx, "ca.unknown_outcome", r->app_no, d, e)
+			       : rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		free(d);
+		if (rc == RD_OK)
+			rc = rd_db_commit(ctx->db, e);
+		else
+			rd_db_rollback(ctx->db);
+	}
+out:
+	free(rows);
+	return rc;
+}
+
+static rd_code open_ca(rd_ctx *ctx, sub *s, rd_err *e)
+{
+	rd_ca_settings set;
+	void *owned = NULL;
+	size_t len;
+	rd_code rc = rd_ca_settings_from_config(ctx->cfg, &set, &owned, e);
+	if (rc != RD_OK)
+		return rc;
+	set.log = &ctx->log;
+	rc = rd_ca_open(&s->ca, &set, e);
+	if (rc == RD_OK && set.trust && rd_file_read(set.trust, 1 << 20, &s->chain, &len, NULL) != RD_OK)
+		s->chain = NULL;
+	s->lease_s = (set.timeout_s > 0 ? set.timeout_s : 15) + (set.connect_timeout_s > 0 ? set.connect_timeout_s : 5) +
+		     60;
+	rd_ca_settings_release(owned);
+	return rc;
+}
+
+static time_t backoff(const sub *s, int attempts)
+{
+	long d = BACKOFF_BASE_S;
+	unsigned char r[4];
+	uint32_t j;
+	for (int i = 1; i < attempts && d < s->backoff_cap; i++)
+		d *= 2;
+	if (d > s->backoff_cap)
+		d = s->backoff_cap;
+	/* jitter: somewhere in [d/2, d], so many desks do not retry in step */
+	if (rd_random(r, sizeof r, NULL) != RD_OK)
+		return d;
+	j = (uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | r[3];
+	return d / 2 + (time_t)(j % (uint32_t)(d / 2 + 1));
+}
+
+/* The subject stored with the request, as the connector wants it.  The
+ * strings live in *js. */
+static rd_code subject_from_json(const char *text, rd_ca_subject *s, json_t **js, rd_err *e)
+{
+	memset(s, 0, sizeof *s);
+	*js = json_loads(text, 0, NULL);
+	if (!*js || !json_is_object(*js))
+		return rd_fail_at(e, RD_E_DATA, "ca_requests.subject", _("the stored subject is not JSON"));
+	s->cn = json_string_value(json_object_get(*js, "CN"));
+	s->o = json_string_value(json_object_get(*js, "O"));
+	s->c = json_string_value(json_object_get(*js, "C"));
+	return RD_OK;
+}
+
+/* A reason short enough for the state machine (500 bytes), cut at a UTF-8
+ * character boundary. */
+static void short_reason(const char *in, char *out, size_t n)
+{
+	size_t len;
+	rd_strlcpy(out, in && *in ? in : _("the CA refused the request"), n);
+	len = strlen(out);
+	while (len && ((unsigned char)out[len - 1] & 0xC0) == 0x80)
+		len--;
+	if (len && ((unsigned char)out[len - 1] & 0x80) && strlen(out) == n - 1)
+		len--; /* a lead byte whose continuation was cut */
+	if (strlen(out) == n - 1)
+		out[len] = '\0';
+}
+
+typedef struct outcome {
+	rd_code rc;
+	rd_err err;
+	rd_ca_cert cert;
+} outcome;
+
+static rd_code audit_outcome(rd_ctx *ctx, const rd_careq_row *r, const char *action, const char *serial,
+			     const char *error, const char *next, rd_err *e)
+{
+	char attempts[16];
+	char *d;
+	rd_code rc;
+	snprintf(attempts, sizeof attempts, "%d", r->attempts);
+	d = rd_details("request", r->id, "kind", r->kind, "attempts", attempts, "serial", serial, "error", error,
+		       "next_try_at", next, "spki_sha256", r->csr_spki_sha256,
+		       "possible_duplicate_at_ca", r->unknown_outcomes > 0 ? "yes" : NULL, (const char *)NULL);
+	if (!d)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	rc = rd_ctx_audit(ctx, action, r->app_no, d, e);
+	free(d);
+	return rc;
+}
+
+/* Success: certificate, request done, application, audit; one transaction. */
+static rd_code record_success(sub *s, const rd_careq_row *r, const outcome *o, rd_err *e)
+{
+	rd_ctx *ctx = s->ctx;
+	time_t now = rd_ctx_now(ctx);
+	rd_app_state app;
+	rd_code rc;
+	if ((rc = rd_desk_app_get_id(ctx->db, r->app_id, &app, e)) != RD_OK)
+		return rc;
+	if (!strcmp(r->kind, "revoke")) {
+		rd_cert_row c;
+		if ((rc = rd_cert_current_row(ctx->db, r->app_id, &c, e)) != RD_OK)
+			return rc;
+		if (strcmp(c.serial_hex, r->revoke_serial) != 0) {
+			rd_cert_row_free(&c);
+			return rd_fail_at(e, RD_E_DATA, "certificate",
+					  _("the current certificate of %s is %s, not the revoked %s"), app.no,
+					  c.serial_hex, r->revoke_serial);
+		}
+		rc = rd_cert_set_status(ctx->db, c.id, "revoked", r->revoke_reason, now, e);
+		rd_cert_row_free(&c);
+		if (rc != RD_OK || (rc = rd_careq_finish(ctx->db, r->id, "done", r->next_try_at, "", now, e)) != RD_OK)
+			return rc;
+		if ((rc = audit_outcome(ctx, r, "ca.revoked", r->revoke_serial, NULL, NULL, e)) != RD_OK)
+			return rc;
+		return rd_transition_in_tx(ctx, &app, "revoked", rd_ca_reason_name(r->revoke_reason), e);
+	} else {
+		rd_cert_row c = {0}, old;
+		bool have_old = false;
+		if (!strcmp(r->kind, "renew")) {
+			if ((rc = rd_cert_current_row(ctx->db, r->app_id, &old, e)) != RD_OK)
+				return rc;
+			have_old = true;
+		}
+		c.app_id = r->app_id;
+		rd_strlcpy(c.request_id, r->id, sizeof c.request_id);
+		rd_strlcpy(c.serial_hex, o->cert.serial_hex, sizeof c.serial_hex);
+		rd_strlcpy(c.serial_dec, o->cert.serial_dec, sizeof c.serial_dec);
+		rd_strlcpy(c.issuer, o->cert.issuer, sizeof c.issuer);
+		rd_strlcpy(c.subject, o->cert.subject, sizeof c.subject);
+		rd_strlcpy(c.spki_sha256, o->cert.spki_sha256, sizeof c.spki_sha256);
+		c.not_before = o->cert.not_before;
+		c.not_after = o->cert.not_after;
+		c.pem = o->cert.pem;
+		c.chain_pem = s->chain;
+		c.created_at = now;
+		rc = rd_cert_insert(ctx->db, &c, e);
+		if (rc == RD_OK && have_old)
+			rc = rd_cert_set_status(ctx->db, old.id, "superseded", 0, now, e);
+		if (have_old)
+			rd_cert_row_free(&old);
+		if (rc != RD_OK || (rc = rd_careq_finish(ctx->db, r->id, "done", r->next_try_at, "", now, e)) != RD_OK)
+			return rc;
+		if ((rc = audit_outcome(ctx, r, have_old ? "ca.renewed" : "ca.issued", c.serial_hex, NULL, NULL, e)) !=
+		    RD_OK)
+			return rc;
+		if (!have_old)
+			rc = rd_transition_in_tx(ctx, &app, "issued", NULL, e);
+		return rc;
+	}
+}
+
+static rd_code record_failure(sub *s, const rd_careq_row *r, const outcome *o, bool *failed, rd_err *e)
+{
+	rd_ctx *ctx = s->ctx;
+	time_t now = rd_ctx_now(ctx);
+	char why[1200], next[32], reason[480];
+	rd_code rc;
+	rd_err_text(&o->err, why, sizeof why);
+	*failed = false;
+	if (rd_ca_transient(o->rc) && r->attempts < s->max_attempts) {
+		time_t at = now + backoff(s, r->attempts);
+		rd_time_iso(at, next);
+		if ((rc = rd_careq_finish(ctx->db, r->id, "retry", at, why, 0, e)) != RD_OK)
+			return rc;
+		return audit_outcome(ctx, r, "ca.retry", NULL, why, next, e);
+	}
+	*failed = true;
+	if ((rc = rd_careq_finish(ctx->db, r->id, "failed", r->next_try_at, why, now, e)) != RD_OK)
+		return rc;
+	if ((rc = audit_outcome(ctx, r, "ca.failed", NULL, why, NULL, e)) != RD_OK)
+		return rc;
+	/* The CA said no to what was approved: a reviewer looks at it again.
+	 * A request that only ran out of attempts stays queued_for_ca for the
+	 * admin's retry. */
+	if (!strcmp(r->kind, "enroll") && !rd_ca_transient(o->rc)) {
+		rd_app_state app;
+		if ((rc = rd_desk_app_get_id(ctx->db, r->app_id, &app, e)) != RD_OK)
+			return rc;
+		if (strcmp(app.state, "queued_for_ca") != 0)
+			return RD_OK;
+		short_reason(why, reason, sizeof reason);
+		return rd_transition_in_tx(ctx, &app, "under_review", reason, e);
+	}
+	return RD_OK;
+}
+
+/* Problems of the RA's own link (TLS authentication, configuration, files)
+ * say nothing about the request: it keeps its place, the error is kept. */
+static bool link_problem(rd_code rc)
+{
+	return rc == RD_E_AUTH || rc == RD_E_CONFIG || rc == RD_E_IO || rc == RD_E_NOMEM || rc == RD_E_INTERNAL;
+}
+
+static void send_one(sub *s, const rd_careq_row *r, outcome *o)
+{
+	json_t *js = NULL;
+	rd_ca_request req;
+	memset(o, 0, sizeof *o);
+	rd_err_clear(&o->err);
+	if (!strcmp(r->kind, "revoke")) {
+		rd_cert_row c;
+		const char *pem = NULL;
+		if (rd_cert_current_row(s->ctx->db, r->app_id, &c, NULL) == RD_OK)
+			pem = c.pem;
+		o->rc = rd_ca_revoke(s->ca, r->revoke_serial, pem, r->revoke_reason, &o->err);
+		if (pem)
+			rd_cert_row_free(&c);
+		return;
+	}
+	memset(&req, 0, sizeof req);
+	if ((o->rc = subject_from_json(r->subject, &req.subject, &js, &o->err)) == RD_OK) {
+		req.csr_pem = r->csr_pem;
+		req.profile = r->profile[0] ? r->profile : NULL;
+		req.request_id = r->id;
+		if (!strcmp(r->kind, "renew")) {
+			rd_cert_row c;
+			if ((o->rc = rd_cert_current_row(s->ctx->db, r->app_id, &c, &o->err)) == RD_OK) {
+				o->rc = rd_ca_renew(s->ca, &req, c.pem, &o->cert, &o->err);
+				rd_cert_row_free(&c);
+			}
+		} else {
+			o->rc = rd_ca_enroll(s->ca, &req, &o->cert, &o->err);
+		}
+	}
+	json_decref(js);
+}
+
+struct claim_args {
+	const char *id;
+	rd_careq_row *row;
+	sub *s;
+};
+
+static rd_code claim_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct claim_args *a = ud;
+	rd_code rc = rd_careq_claim(ctx->db, a->id, (int64_t)getpid(), time(NULL) + a->s->lease_s, e);
+	if (rc != RD_OK)
+		return rc;
+	return rd_careq_get(ctx->db, a->id, a->row, e);
+}
+
+struct record_args {
+	sub *s;
+	const rd_careq_row *row;
+	const outcome *o;
+	bool failed, requeued;
+};
+
+static rd_code record_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct record_args *a = ud;
+	char why[1200];
+	(void)ctx;
+	if (a->o->rc == RD_OK)
+		return record_success(a->s, a->row, a->o, e);
+	if (link_problem(a->o->rc)) {
+		a->requeued = true;
+		rd_err_text(&a->o->err, why, sizeof why);
+		return rd_careq_finish(a->s->ctx->db, a->row->id, "retry", rd_ctx_now(a->s->ctx), why, 0, e);
+	}
+	return record_failure(a->s, a->row, a->o, &a->failed, e);
+}
+
+rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progress_fn fn, void *ud, rd_ca_batch *out,
+			  rd_err *e)
+{
+	rd_ca_batch b = {0, 0, 0, 0};
+	sub s = {ctx, NULL, NULL, 10, 3600, 80};
+	char(*ids)[40] = NULL;
+	rd_careq_row *row = NULL;
+	int64_t app_id = 0;
+	size_t n = 0;
+	int streak = 0;
+	rd_code rc;
+	if (out)
+		*out = b;
+	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
+		return rc;
+	s.max_attempts = (int)rd_config_int(ctx->cfg, "ca", "max_attempts");
+	s.backoff_cap = rd_config_int(ctx->cfg, "ca", "retry_cap");
+	if (s.max_attempts <= 0)
+		s.max_attempts = 10;
+	if (s.backoff_cap < BACKOFF_BASE_S)
+		s.backoff_cap = BACKOFF_BASE_S;
+	if (no) {
+		rd_app_state app;
+		if ((rc = rd_desk_app_get(ctx->db, no, &app, e)) != RD_OK)
+			return rc;
+		app_id = app.id;
+	}
+	if ((rc = reconcile(ctx, e)) != RD_OK)
+		return rc;
+	if (max == 0 || max > MAX_BATCH)
+		max = MAX_BATCH;
+	if (!(ids = malloc(max * sizeof *ids)) || !(row = malloc(sizeof *row))) {
+		rc = rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		goto out;
+	}
+	if ((rc = rd_careq_due(ctx->db, app_id, rd_ctx_now(ctx), no != NULL, ids, max, &n, e)) != RD_OK)
+		goto out;
+	b.total = n;
+	if (n == 0)
+		goto out;
+	if ((rc = open_ca(ctx, &s, e)) != RD_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct claim_args ca = {ids[i], row, &s};
+		struct record_args ra = {&s, row, NULL, false, false};
+		outcome o;
+		rd_careq_info info;
+		if (ctx->interrupted && *ctx->interrupted)
+			break;
+		rc = rd_in_transaction(ctx, claim_step, &ca, e);
+		if (rc == RD_E_NOTFOUND) { /* another desk took it */
+			rc = RD_OK;
+			b.total--;
+			continue;
+		}
+		if (rc != RD_OK)
+			break;
+		send_one(&s, row, &o);
+		ra.o = &o;
+		rc = rd_in_transaction(ctx, record_step, &ra, e);
+		rd_ca_cert_free(&o.cert);
+		if (rc != RD_OK)
+			break;
+		if (ra.requeued) {
+			*e = o.err;
+			rc = o.err.code ? o.err.code : RD_E_INTERNAL;
+			break;
+		}
+		if (o.rc == RD_OK) {
+			b.done++;
+			streak = 0;
+		} else if (ra.failed) {
+			b.failed++;
+			streak = 0;
+		} else {
+			b.retry++;
+			streak++;
+		}
+		if (fn) {
+			rd_careq_row *fresh = malloc(sizeof *fresh);
+			if (fresh && rd_careq_get(ctx->db, row->id, fresh, NULL) == RD_OK) {
+				info_from_row(ctx, fresh, &info);
+				fn(ud, &info, b.done + b.failed + b.retry, b.total);
+			}
+			free(fresh);
+		}
+		/* Two transient failures in a row: the CA is down or overloaded;
+		 * the rest keep their place for the next round. */
+		if (streak >= BREAKER && !no)
+			break;
+	}
+out:
+	rd_ca_close(s.ca);
+	free(s.chain);
+	free(ids);
+	free(row);
+	if (out)
+		*out = b;
+	return rc;
+}
+
+rd_code rd_ca_submit(rd_ctx *ctx, const char *no, rd_ca_progress_fn fn, void *ud, rd_ca_batch *out, rd_err *e)
+{
+	return rd_ca_submit_some(ctx, no, 0, fn, ud, out, e);
+}
