@@ -371,4 +371,41 @@ rd_code rd_cert_by_request(rd_db *db, const char *request_id, rd_cert_row *out, 
 /* valid -> superseded | revoked (reason and time for revoked). */
 rd_code rd_cert_set_status(rd_db *db, int64_t id, const char *status, int reason, time_t at, rd_err *e);
 
+/* ---- UKEY stock (issue 7) ------------------------------------------------------
+ * One row per token the service point owns (migration 0006).  States:
+ * in_stock awaiting_certificate issued returned lost destroyed.  app_id
+ * binds the UKEY to one application at a time; step and key_id say how far
+ * a running issuance got.  No PIN is ever stored. */
+typedef struct rd_stock_row {
+	int64_t id;
+	char serial[17];
+	char model[17];
+	char label[33];
+	char state[24];
+	int64_t app_id;          /* 0: not bound */
+	char app_no[32];         /* "" when not bound */
+	char step[16];           /* "", bound, key, queued, written, done */
+	char key_id[41];         /* CKA_ID hex of the key made on the token */
+	char cert_serial[48];    /* hex serial of the certificate written to it */
+	char reason[512];        /* why it was marked returned / lost / destroyed */
+	char added_by[64], updated_by[64];
+	time_t added_at, updated_at, issued_at;
+} rd_stock_row;
+/* RD_E_CONFLICT (field "serial") when the serial is in stock already. */
+rd_code rd_stock_insert(rd_db *db, const rd_stock_row *r, int64_t *id, rd_err *e);
+/* RD_E_NOTFOUND (field "serial") when no UKEY has that serial. */
+rd_code rd_stock_get(rd_db *db, const char *serial, rd_stock_row *out, rd_err *e);
+/* The application's live UKEY (in_stock bound, awaiting_certificate or
+ * issued), else the one that held it last; RD_E_NOTFOUND when none. */
+rd_code rd_stock_by_app(rd_db *db, int64_t app_id, rd_stock_row *out, rd_err *e);
+/* Writes state, app_id, step, key_id, cert_serial, reason, model, label,
+ * updated_by/at and issued_at of the row with r->id. */
+rd_code rd_stock_update(rd_db *db, const rd_stock_row *r, rd_err *e);
+typedef int (*rd_stock_fn)(void *ud, const rd_stock_row *r);
+/* In serial order; state NULL: all. */
+rd_code rd_stock_each(rd_db *db, const char *state, rd_stock_fn fn, void *ud, rd_err *e);
+typedef int (*rd_stock_count_fn)(void *ud, const char *model, const char *state, int64_t n);
+/* Counts per model and state, by model then state. */
+rd_code rd_stock_counts(rd_db *db, rd_stock_count_fn fn, void *ud, rd_err *e);
+
 #endif

@@ -172,6 +172,30 @@ static rd_code build_fields(rd_ctx *ctx, const rd_app_record *r, const rd_produc
 		return rc;
 	if ((rc = put_fee(ctx, f, r->no, e)))
 		return rc;
+	/* ---- UKEY hand-over receipt fields (issue 7, workflows/ukey.c) ---- */
+	{
+		rd_stock_row uk;
+		rd_cert_info ci;
+		if (rd_stock_by_app(ctx->db, r->id, &uk, NULL) == RD_OK &&
+		    ((rc = put(f, "ukey.serial", uk.serial, e)) || (rc = put(f, "ukey.model", uk.model, e))))
+			return rc;
+		memset(&ci, 0, sizeof ci);
+		if (rd_cert_current(ctx, r->no, &ci, NULL) == RD_OK) {
+			char nb[32], na[32];
+			rd_time_local(ci.not_before, nb);
+			rd_time_local(ci.not_after, na);
+			nb[10] = na[10] = '\0';
+			rc = put(f, "cert.serial", ci.serial_hex, e);
+			if (!rc && ci.not_before)
+				rc = put(f, "cert.not_before", nb, e);
+			if (!rc && ci.not_after)
+				rc = put(f, "cert.not_after", na, e);
+		}
+		rd_cert_info_free(&ci);
+		if (rc)
+			return rc;
+	}
+	/* ---- end of the UKEY block ---- */
 	rd_time_local(rd_ctx_now(ctx), date);
 	date[10] = '\0';
 	return put(f, "print.date", date, e);

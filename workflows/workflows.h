@@ -428,4 +428,113 @@ rd_code rd_ca_queue_status(rd_ctx *ctx, rd_careq_stats *out, rd_err *e);
 /* The CA outbox's part of the status bar (ca_queue, ca_failed). */
 rd_code rd_ca_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
 
+/* ---- UKEY stock, issuance and PIN service (issue 7) ------------------------------
+ * workflows/ukey.c over data/ukey_stock.c and ukey/.  Every stock change is
+ * one transaction with its audit row ("ukey.<action>", object the UKEY's
+ * serial, details never holding a PIN).  PIN arguments are buffers the
+ * caller owns and wipes; they are never stored, logged, audited or shown.
+ * Device: opts->dev (an open rd_ukey the caller keeps, e.g. the TUI) or,
+ * when NULL, the module named by [ukey] module, opened for the call. */
+struct rd_ukey;
+struct rd_ukey_keyinfo;
+
+/* The certificate subject for an application, in ONE place (the CA outbox
+ * checks CSRs against the same mapping): individuals CN = subject name;
+ * organizations CN = organization name, O = organization name.  Fills up to
+ * max RDNs whose values point into rec; returns how many. */
+size_t rd_ukey_subject_of(const rd_app_record *rec, const char *fields[], const char *values[], size_t max);
+
+/* Admin: registers blank UKEYs by serial, all or none (RD_E_CONFLICT naming
+ * the serial already in stock).  model NULL: taken from the inserted token
+ * with that serial when there is one, else "".  *added (may be NULL). */
+rd_code rd_ukey_stock_add(rd_ctx *ctx, const char *const *serials, size_t n, const char *model, size_t *added,
+			  rd_err *e);
+/* Admin: registers every inserted token that is not in stock yet. */
+rd_code rd_ukey_stock_add_inserted(rd_ctx *ctx, struct rd_ukey *dev, size_t *added, rd_err *e);
+/* Admin: in_stock | issued | awaiting_certificate -> returned | lost |
+ * destroyed (returned only from issued; reason required); returned ->
+ * lost | destroyed. */
+rd_code rd_ukey_stock_mark(rd_ctx *ctx, const char *serial, const char *state, const char *reason, rd_err *e);
+rd_code rd_ukey_stock_find(rd_ctx *ctx, const char *serial, rd_stock_row *out, rd_err *e);
+rd_code rd_ukey_stock_list(rd_ctx *ctx, const char *state, rd_stock_fn fn, void *ud, rd_err *e);
+rd_code rd_ukey_stock_counts(rd_ctx *ctx, rd_stock_count_fn fn, void *ud, rd_err *e);
+bool rd_ukey_state_valid(const char *state);
+const char *rd_ukey_state_label(const char *state); /* translated */
+
+/* Issuance steps, in order, as progress reports them. */
+typedef enum rd_ukey_step {
+	RD_UKEY_STEP_TOKEN = 1, /* the inserted UKEY is found, in stock and blank */
+	RD_UKEY_STEP_BIND,      /* bound to the application */
+	RD_UKEY_STEP_PIN,       /* the subscriber's PIN set on the UKEY */
+	RD_UKEY_STEP_KEYGEN,    /* key pair generated on the UKEY */
+	RD_UKEY_STEP_CSR,       /* CSR signed on the UKEY */
+	RD_UKEY_STEP_ENROLL,    /* enrollment queued in the CA outbox */
+	RD_UKEY_STEP_CA,        /* the CA answered */
+	RD_UKEY_STEP_WRITE,     /* certificate and CA chain written to the UKEY */
+	RD_UKEY_STEP_VERIFY,    /* read back: the certificate's key is the UKEY's key */
+	RD_UKEY_STEP_DONE,      /* UKEY issued */
+} rd_ukey_step;
+const char *rd_ukey_step_label(rd_ukey_step s); /* translated */
+typedef void (*rd_ukey_progress_fn)(void *ud, rd_ukey_step step, const char *detail);
+
+typedef struct rd_ukey_issue_opts {
+	const char *serial;          /* NULL: the UKEY bound already, else the only one inserted */
+	struct rd_ukey *dev;         /* NULL: opened from [ukey] module for the call */
+	rd_ukey_progress_fn progress; /* may be NULL */
+	void *ud;
+} rd_ukey_issue_opts;
+
+typedef struct rd_ukey_outcome {
+	char no[32];
+	char serial[17], model[17];
+	char key_id[41];
+	char ukey_state[24];     /* in_stock (bound), awaiting_certificate, issued */
+	char app_state[24];
+	char ca_request[40];
+	char ca_reason[512];     /* why the certificate is not there yet */
+	char cert_serial[48];
+	time_t not_before, not_after;
+	bool awaiting;           /* the CA did not answer: key on the token, UKEY held at the counter */
+	bool resumed;            /* carried on from an earlier attempt */
+	double pin_to_cert_ms;   /* from "PIN confirmed" to "certificate on token" (this call) */
+} rd_ukey_outcome;
+
+/* Clerk: issues a UKEY for an approved application, in resumable steps (see
+ * rd_ukey_step).  Running it again on the same application carries on where
+ * the last attempt stopped (token removed, CA down).  When the CA cannot
+ * answer, the key stays on the token, the UKEY becomes awaiting_certificate
+ * and this returns RD_E_UPSTREAM with out->awaiting set: finish with
+ * rd_ukey_resume once the certificate has arrived.  pin: the subscriber's
+ * new user PIN (PIN policy; checked before anything is touched). */
+rd_code rd_ukey_issue(rd_ctx *ctx, const char *no, const char *pin, const rd_ukey_issue_opts *opts,
+		      rd_ukey_outcome *out, rd_err *e);
+/* Clerk: finishes an issuance that waits for the CA (or was interrupted):
+ * the bound UKEY must be inserted; pin is the PIN the subscriber set. */
+rd_code rd_ukey_resume(rd_ctx *ctx, const char *no, const char *pin, const rd_ukey_issue_opts *opts,
+		       rd_ukey_outcome *out, rd_err *e);
+/* Clerk: after the agent signed the printed receipt: issued -> activated.
+ * Refused unless the UKEY is issued for the application and its receipt
+ * was printed. */
+rd_code rd_ukey_handover(rd_ctx *ctx, const char *no, rd_err *e);
+/* The application's UKEY (live, else the last one it held). */
+rd_code rd_ukey_of_app(rd_ctx *ctx, const char *no, rd_stock_row *out, rd_err *e);
+
+/* Clerk or admin: keys on the token (public view: no PIN needed), orphans
+ * (a key without a certificate) flagged. */
+rd_code rd_ukey_orphans(rd_ctx *ctx, const char *serial, struct rd_ukey *dev, struct rd_ukey_keyinfo *out,
+			size_t max, size_t *n, rd_err *e);
+/* Clerk or admin: a UKEY bound to an issuance that did not finish goes back
+ * to stock: the SO PIN sets a throw-away user PIN, every key without a
+ * certificate is deleted (their ids listed in the audit row and *deleted),
+ * the binding is dropped.  Refused for a UKEY that holds a certificate. */
+rd_code rd_ukey_reset(rd_ctx *ctx, const char *serial, struct rd_ukey *dev, size_t *deleted, rd_err *e);
+/* Clerk: unblock a locked user PIN with the RA's SO PIN; id_sighted says the
+ * clerk checked the subscriber's identity document again (refused without).
+ * Audited: who, which UKEY, which application; never the PIN. */
+rd_code rd_ukey_unblock_pin(rd_ctx *ctx, const char *serial, bool id_sighted, const char *new_pin,
+			    struct rd_ukey *dev, rd_err *e);
+/* Clerk: the subscriber changes the PIN (old and new). */
+rd_code rd_ukey_change_user_pin(rd_ctx *ctx, const char *serial, const char *old_pin, const char *new_pin,
+				struct rd_ukey *dev, rd_err *e);
+
 #endif
