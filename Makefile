@@ -118,7 +118,8 @@ run:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo-env
-	@RADESK_CONFIG=$(CURDIR)/demo/radesk.conf exec $(BIN) --config $(CURDIR)/demo/radesk.conf
+	@if [ -f demo/env ]; then . ./demo/env; fi; \
+	 RADESK_CONFIG=$(CURDIR)/demo/radesk.conf exec $(BIN) --config $(CURDIR)/demo/radesk.conf
 
 check:
 	@scripts/install-deps
