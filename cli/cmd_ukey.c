@@ -183,8 +183,9 @@ static void outcome_json(const rd_ukey_outcome *o)
 	printf("{\"no\":\"%s\",\"serial\":", o->no);
 	cli_print_json_string(stdout, o->serial);
 	printf(",\"key_id\":\"%s\",\"ukey_state\":\"%s\",\"state\":\"%s\",\"certificate\":\"%s\",\"awaiting\":%s,"
-	       "\"request\":\"%s\",\"reason\":",
-	       o->key_id, o->ukey_state, o->app_state, o->cert_serial, o->awaiting ? "true" : "false", o->ca_request);
+	       "\"request\":\"%s\",\"pin_to_cert_ms\":%.1f,\"reason\":",
+	       o->key_id, o->ukey_state, o->app_state, o->cert_serial, o->awaiting ? "true" : "false", o->ca_request,
+	       o->pin_to_cert_ms);
 	cli_print_json_string(stdout, o->ca_reason);
 	printf("}\n");
 }
@@ -259,7 +260,7 @@ static int ukey_orphans(cli *c, const char *serial)
 	if (c->json)
 		printf("],\"orphans\":%zu}\n", orphans);
 	else
-		printf(_("%zu objects groups, %zu orphan keys (public view; private halves need the PIN)\n"), n, orphans);
+		printf(_("%zu keys, %zu orphan keys (public view; private halves need the PIN)\n"), n, orphans);
 	return 0;
 }
 
