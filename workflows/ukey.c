@@ -115,11 +115,22 @@ static void dev_close(dev_ref *d)
 	d->u = NULL;
 }
 
-/* The token with this serial, or the only one inserted. */
-static rd_code find_token(rd_ukey *u, const char *serial, rd_ukey_token *t, rd_err *e)
+/* May this stock row serve application app_id (free, or bound to it)? */
+static bool usable_for(rd_db *db, const char *serial, int64_t app_id)
+{
+	rd_stock_row r;
+	if (rd_stock_get(db, serial, &r, NULL) != RD_OK)
+		return false;
+	return (!strcmp(r.state, "in_stock") && (!r.app_id || r.app_id == app_id)) ||
+	       (!strcmp(r.state, "awaiting_certificate") && r.app_id == app_id);
+}
+
+/* The token with this serial, or the only one inserted, or else the only
+ * inserted one that stock allows for the application (db may be NULL). */
+static rd_code find_token(rd_ukey *u, const char *serial, rd_db *db, int64_t app_id, rd_ukey_token *t, rd_err *e)
 {
 	rd_ukey_token list[RD_UKEY_MAX_TOKENS];
-	size_t n = 0, found = 0;
+	size_t n = 0, found = 0, usable = 0;
 	char names[256] = "";
 	rd_code rc;
 	if (serial && *serial)
@@ -136,10 +147,16 @@ static rd_code find_token(rd_ukey *u, const char *serial, rd_ukey_token *t, rd_e
 	}
 	if (!found)
 		return rd_fail_at(e, RD_E_NOTFOUND, "ukey", _("no UKEY is inserted; insert a blank UKEY from stock"));
-	if (found > 1)
-		return rd_fail_at(e, RD_E_CONFLICT, "ukey", _("%zu UKEYs are inserted (%s); say which with --serial"),
-				  found, names);
-	return RD_OK;
+	if (found == 1)
+		return RD_OK;
+	for (size_t i = 0; db && i < n; i++)
+		if (list[i].serial[0] && usable_for(db, list[i].serial, app_id) && !usable++)
+			*t = list[i];
+	if (usable == 1)
+		return RD_OK;
+	return rd_fail_at(e, RD_E_CONFLICT, "ukey",
+			  _("%zu UKEYs are inserted (%s); leave one in the reader or say which with --serial"), found,
+			  names);
 }
 
 static rd_code so_pin(rd_ctx *ctx, char **pin, size_t *len, rd_err *e)
@@ -489,7 +506,7 @@ static rd_code locate_token(issue *is, const char *serial, rd_err *e)
 {
 	rd_code rc;
 	const char *want = is->row.id ? is->row.serial : serial;
-	if ((rc = find_token(is->dev.u, want, &is->tok, e)) != RD_OK) {
+	if ((rc = find_token(is->dev.u, want, is->ctx->db, is->app.id, &is->tok, e)) != RD_OK) {
 		if (rc == RD_E_NOTFOUND && is->row.id)
 			return rd_fail_at(e, RD_E_NOTFOUND, "ukey", _("insert UKEY %s (bound to application %s)"),
 					  is->row.serial, is->app.no);
