@@ -169,11 +169,10 @@ static void issue_draw(ui *u, ui_screen *s, ui_rect r)
 	}
 	y++;
 	if (st->out.awaiting) {
-		snprintf(buf, sizeof buf,
-			 _("The CA has not answered. The key stays on UKEY %s: keep the UKEY at the counter; when the "
-			   "certificate has arrived, F6 finishes the issuance."),
-			 st->out.serial);
+		snprintf(buf, sizeof buf, _("The CA has not answered. The key stays on UKEY %s."), st->out.serial);
 		ui_text(y++, r.x, r.w, UI_A_ERROR, buf);
+		ui_text(y++, r.x, r.w, UI_A_ERROR, _("Keep the UKEY at the counter: it awaits its certificate."));
+		ui_text(y++, r.x, r.w, UI_A_NORMAL, _("When the certificate has arrived, F6 finishes the issuance."));
 	} else if (st->result.code != RD_OK) {
 		rd_err_text(&st->result, buf, sizeof buf);
 		ui_text(y++, r.x, r.w, UI_A_ERROR, buf);

@@ -116,11 +116,13 @@ is "$(app_state "$NO")" activated "the application is activated"
 expect_rc 1 "handing over twice is refused" as clerk ukey handover "$NO"
 
 # ---- the same UKEY again, another application -----------------------------------------------
-NO2=$(approved)
+app_json individual personal-sign 1 >"$TESTTMP/a2.json"
+NO2=$(approved "$TESTTMP/a2.json")
 expect_rc 1 "an issued UKEY cannot be issued again" env RADESK_UKEY_PIN=$PIN rdas clerk ukey issue "$NO2" --serial "$S1"
 like "$ERR" "UKEY $S1 is already issued \(application $NO\)" "already issued, with its application"
 expect_rc 1 "an activated application gets no second UKEY" env RADESK_UKEY_PIN=$PIN rdas clerk ukey issue "$NO" --serial "$S2"
-NO3=$(approved)
+app_json individual personal-sign 1 >"$TESTTMP/a3.json"
+NO3=$(approved "$TESTTMP/a3.json")
 expect_rc 1 "hand-over without a UKEY is refused" as clerk ukey handover "$NO3"
 like "$ERR" "no issued UKEY" "the reason is named"
 

@@ -80,8 +80,9 @@ tui_wait "UKEY $S2" >/dev/null
 tui_type "$A2"; tui_keys Tab
 tui_type "$PIN"; tui_keys Tab
 tui_type "$PIN"; tui_keys F2
-tui_wait "The CA has not answered. The key stays on UKEY $S2" && ok "CA down: said plainly" || notok "awaiting said"
-tui_wait "F6 finishes the issuance" && ok "and how to finish" || notok "F6 hint"
+tui_wait "The CA has not answered. The key stays on UKEY $S2." && ok "CA down: said plainly" || notok "awaiting said"
+tui_wait "Keep the UKEY at the counter: it awaits its certificate." && ok "the UKEY is held at the counter" || notok "held"
+tui_wait "When the certificate has arrived, F6 finishes the issuance." && ok "and how to finish" || notok "F6 hint"
 is "$(sqlite3 "$(desk_db)" "select state from ukeys where serial = '$S2'")" awaiting_certificate \
 	"the UKEY is awaiting its certificate"
 cfssl_ca_start "$TESTTMP/ca" >/dev/null
@@ -112,5 +113,7 @@ tui_keys m
 tui_wait "Mark UKEY" >/dev/null
 tui_keys Tab; tui_type "subscriber brought it back"; tui_keys Enter
 tui_wait "marked" && ok "marking from the stock screen" || notok "mark"
-is "$(sqlite3 "$(desk_db)" "select state from ukeys where serial = '$S1'")" returned "the UKEY is returned"
+FIRST=$(printf '%s\n' "$S1" "$S2" | sort | head -1)
+is "$(sqlite3 "$(desk_db)" "select state || ',' || reason from ukeys where serial = '$FIRST'")" \
+	"returned,subscriber brought it back" "the chosen UKEY is returned, with the reason"
 done_testing
