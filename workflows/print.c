@@ -29,7 +29,8 @@
 static const char *const snapshot_keys[] = {
 	"app.kind", "app.service_point", "app.service_point_name", "app.reviewer",
 	"product.name", "product.validity", "product.key_type", "fee.amount", "fee.status",
-	"fee.receipt_no", "print.date",
+	"fee.receipt_no", "print.date", "ukey.serial", "ukey.model", "cert.serial", "cert.not_before",
+	"cert.not_after",
 };
 
 /* The print key: HMAC-SHA-256 over a fixed label with the RA's key file,
