@@ -126,15 +126,18 @@ like "$ERR" "nope.conf" "missing config names the file"
 
 # A database held by another writer: clear message, nothing changed.
 printf '[radesk]\ndata_dir = %s/data\n[db]\nbusy_timeout_ms = 300\n' "$TESTTMP" >"$TESTTMP/busy.conf"
-( sqlite3 "$DB" "BEGIN EXCLUSIVE; SELECT 1;" ; sleep 3 ) >/dev/null 2>&1 &
+# The holder says when it has the write lock, so the test does not depend
+# on timing.
+rm -f "$TESTTMP/locked"
+printf 'BEGIN IMMEDIATE;\nINSERT INTO operators(name,role,pw_hash,created_at) VALUES(%s,%s,%s,0);\n.shell touch %s/locked\n.shell sleep 4\nROLLBACK;\n' \
+	"'holder'" "'clerk'" "'x'" "$TESTTMP" | sqlite3 "$DB" >/dev/null 2>&1 &
 holder=$!
-( echo "BEGIN IMMEDIATE;"; echo "INSERT INTO operators(name,role,pw_hash,created_at) VALUES('holder','clerk','x',0);"; sleep 3; echo "ROLLBACK;" ) | sqlite3 "$DB" &
-holder2=$!
-sleep 0.5
+for _ in $(seq 1 100); do [ -f "$TESTTMP/locked" ] && break; sleep 0.05; done
+check "another writer holds the database" [ -f "$TESTTMP/locked" ]
 n_before=$(sqlite3 "$DB" "SELECT count(*) FROM audit" 2>/dev/null)
 expect_rc 5 "a locked database is reported" env RADESK_NEW_PASSWORD=long-enough-1 rdas admin --config "$TESTTMP/busy.conf" user add busyman --role clerk
 like "$ERR" "locked by another radesk process" "locked database message"
-wait $holder $holder2 2>/dev/null
+wait $holder 2>/dev/null
 expect_rc 1 "nothing was added while locked" as admin user unlock busyman
 
 done_testing
