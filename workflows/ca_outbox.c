@@ -646,7 +646,10 @@ static rd_code reconcile(rd_ctx *ctx, rd_err *e)
 		char *d;
 		const char *note = N_("the answer to an earlier send was lost (interrupted); sent again with the same "
 				      "request id");
-		if (r->sending_pid == (int64_t)getpid() || (pid_alive(r->sending_pid) && r->lease_until > wall))
+		/* A submission of this process is never running while another
+		 * starts (callers are single-threaded), so its own leftovers are
+		 * stale; another live process keeps its rows until the lease ends. */
+		if (r->sending_pid != (int64_t)getpid() && pid_alive(r->sending_pid) && r->lease_until > wall)
 			continue;
 		if ((rc = rd_db_begin(ctx->db, e)) != RD_OK)
 			break;
