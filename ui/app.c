@@ -453,6 +453,7 @@ static int run(ui *u)
 		if (rc == ERR) {
 			maybe_tick(u);
 			maybe_lock(u);
+			ui_ca_background(u);
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &u->last_input);

@@ -130,6 +130,8 @@ void ui_logout(ui *u); /* audit the logout, back to the login screen */
 /* One tick() of the top screen ms milliseconds from now; asking again
  * moves the time (debouncing).  Pushing or popping a screen forgets it. */
 void ui_tick_after(ui *u, int ms);
+/* The CA outbox's background submission (ui/scr_ca.c), called when idle. */
+void ui_ca_background(ui *u);
 /* True when the interface speaks Chinese (labels then come from the forms
  * table's Chinese column, as printed on the paper forms). */
 bool ui_lang_zh(void);

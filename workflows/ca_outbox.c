@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -645,7 +646,10 @@ static rd_code reconcile(rd_ctx *ctx, rd_err *e)
 		char *d;
 		const char *note = N_("the answer to an earlier send was lost (interrupted); sent again with the same "
 				      "request id");
-		if (r->sending_pid == (int64_t)getpid() || (pid_alive(r->sending_pid) && r->lease_until > wall))
+		/* A submission of this process is never running while another
+		 * starts (callers are single-threaded), so its own leftovers are
+		 * stale; another live process keeps its rows until the lease ends. */
+		if (r->sending_pid != (int64_t)getpid() && pid_alive(r->sending_pid) && r->lease_until > wall)
 			continue;
 		if ((rc = rd_db_begin(ctx->db, e)) != RD_OK)
 			break;
@@ -861,20 +865,25 @@ static bool link_problem(rd_code rc)
 	return rc == RD_E_AUTH || rc == RD_E_CONFIG || rc == RD_E_IO || rc == RD_E_NOMEM || rc == RD_E_INTERNAL;
 }
 
-static void send_one(sub *s, const rd_careq_row *r, outcome *o)
+/* One job of the pipeline: a claimed row, what the wire needs, the answer. */
+typedef struct job {
+	rd_careq_row row;
+	char *old_pem;               /* renew/revoke: the current certificate */
+	outcome o;
+	int stage;                   /* 0 free, 1 claimed (to send), 2 answered */
+} job;
+
+/* The wire only: no database here, so it can run beside the recording. */
+static void send_one(sub *s, job *j)
 {
+	const rd_careq_row *r = &j->row;
+	outcome *o = &j->o;
 	json_t *js = NULL;
 	rd_ca_request req;
 	memset(o, 0, sizeof *o);
 	rd_err_clear(&o->err);
 	if (!strcmp(r->kind, "revoke")) {
-		rd_cert_row c;
-		const char *pem = NULL;
-		if (rd_cert_current_row(s->ctx->db, r->app_id, &c, NULL) == RD_OK)
-			pem = c.pem;
-		o->rc = rd_ca_revoke(s->ca, r->revoke_serial, pem, r->revoke_reason, &o->err);
-		if (pem)
-			rd_cert_row_free(&c);
+		o->rc = rd_ca_revoke(s->ca, r->revoke_serial, j->old_pem, r->revoke_reason, &o->err);
 		return;
 	}
 	memset(&req, 0, sizeof req);
@@ -883,11 +892,11 @@ static void send_one(sub *s, const rd_careq_row *r, outcome *o)
 		req.profile = r->profile[0] ? r->profile : NULL;
 		req.request_id = r->id;
 		if (!strcmp(r->kind, "renew")) {
-			rd_cert_row c;
-			if ((o->rc = rd_cert_current_row(s->ctx->db, r->app_id, &c, &o->err)) == RD_OK) {
-				o->rc = rd_ca_renew(s->ca, &req, c.pem, &o->cert, &o->err);
-				rd_cert_row_free(&c);
-			}
+			if (!j->old_pem)
+				o->rc = rd_fail_at(&o->err, RD_E_DATA, "certificate",
+						   _("the certificate to renew is not recorded"));
+			else
+				o->rc = rd_ca_renew(s->ca, &req, j->old_pem, &o->cert, &o->err);
 		} else {
 			o->rc = rd_ca_enroll(s->ca, &req, &o->cert, &o->err);
 		}
@@ -897,7 +906,7 @@ static void send_one(sub *s, const rd_careq_row *r, outcome *o)
 
 struct claim_args {
 	const char *id;
-	rd_careq_row *row;
+	job *j;
 	sub *s;
 };
 
@@ -907,7 +916,19 @@ static rd_code claim_step(rd_ctx *ctx, void *ud, rd_err *e)
 	rd_code rc = rd_careq_claim(ctx->db, a->id, (int64_t)getpid(), time(NULL) + a->s->lease_s, e);
 	if (rc != RD_OK)
 		return rc;
-	return rd_careq_get(ctx->db, a->id, a->row, e);
+	if ((rc = rd_careq_get(ctx->db, a->id, &a->j->row, e)) != RD_OK)
+		return rc;
+	free(a->j->old_pem);
+	a->j->old_pem = NULL;
+	if (strcmp(a->j->row.kind, "enroll") != 0) {
+		rd_cert_row c;
+		if (rd_cert_current_row(ctx->db, a->j->row.app_id, &c, NULL) == RD_OK) {
+			a->j->old_pem = c.pem;
+			c.pem = NULL;
+			rd_cert_row_free(&c);
+		}
+	}
+	return RD_OK;
 }
 
 struct record_args {
@@ -932,15 +953,71 @@ static rd_code record_step(rd_ctx *ctx, void *ud, rd_err *e)
 	return record_failure(a->s, a->row, a->o, &a->failed, e);
 }
 
+/* ---- the pipeline ----
+ * The main thread claims rows (each claim committed before its send) and
+ * records answers in order; a sender thread does the wire and the answer's
+ * checks.  So the database work of one request overlaps the round trip of
+ * the next, over the same kept-alive connection.  At most DEPTH rows are
+ * claimed and not yet recorded. */
+#define DEPTH 3
+
+typedef struct pipeline {
+	sub *s;
+	job jobs[DEPTH];
+	size_t next_send;            /* index (mod DEPTH) the sender takes next */
+	bool quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} pipeline;
+
+static void *sender(void *arg)
+{
+	pipeline *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		job *j = &p->jobs[p->next_send % DEPTH];
+		while (j->stage != 1 && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (j->stage != 1)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		send_one(p->s, j);
+		pthread_mutex_lock(&p->mu);
+		j->stage = 2;
+		p->next_send++;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void set_stage(pipeline *p, job *j, int stage)
+{
+	pthread_mutex_lock(&p->mu);
+	j->stage = stage;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void wait_answer(pipeline *p, job *j)
+{
+	pthread_mutex_lock(&p->mu);
+	while (j->stage != 2)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
 rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progress_fn fn, void *ud, rd_ca_batch *out,
 			  rd_err *e)
 {
 	rd_ca_batch b = {0, 0, 0, 0};
 	sub s = {ctx, NULL, NULL, 10, 3600, 80};
 	char(*ids)[40] = NULL;
-	rd_careq_row *row = NULL;
+	pipeline *p = NULL;
+	pthread_t th;
+	bool started = false, stop = false;
 	int64_t app_id = 0;
-	size_t n = 0;
+	size_t n = 0, claimed = 0, recorded = 0, next_claim = 0;
 	int streak = 0;
 	rd_code rc;
 	if (out)
@@ -963,7 +1040,7 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 		return rc;
 	if (max == 0 || max > MAX_BATCH)
 		max = MAX_BATCH;
-	if (!(ids = malloc(max * sizeof *ids)) || !(row = malloc(sizeof *row))) {
+	if (!(ids = malloc(max * sizeof *ids)) || !(p = calloc(1, sizeof *p))) {
 		rc = rd_fail(e, RD_E_NOMEM, _("out of memory"));
 		goto out;
 	}
@@ -974,60 +1051,103 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 		goto out;
 	if ((rc = open_ca(ctx, &s, e)) != RD_OK)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		struct claim_args ca = {ids[i], row, &s};
-		struct record_args ra = {&s, row, NULL, false, false};
-		outcome o;
-		rd_careq_info info;
-		if (ctx->interrupted && *ctx->interrupted)
-			break;
-		rc = rd_in_transaction(ctx, claim_step, &ca, e);
-		if (rc == RD_E_NOTFOUND) { /* another desk took it */
-			rc = RD_OK;
-			b.total--;
-			continue;
-		}
-		if (rc != RD_OK)
-			break;
-		send_one(&s, row, &o);
-		ra.o = &o;
-		rc = rd_in_transaction(ctx, record_step, &ra, e);
-		rd_ca_cert_free(&o.cert);
-		if (rc != RD_OK)
-			break;
-		if (ra.requeued) {
-			*e = o.err;
-			rc = o.err.code ? o.err.code : RD_E_INTERNAL;
-			break;
-		}
-		if (o.rc == RD_OK) {
-			b.done++;
-			streak = 0;
-		} else if (ra.failed) {
-			b.failed++;
-			streak = 0;
-		} else {
-			b.retry++;
-			streak++;
-		}
-		if (fn) {
-			rd_careq_row *fresh = malloc(sizeof *fresh);
-			if (fresh && rd_careq_get(ctx->db, row->id, fresh, NULL) == RD_OK) {
-				info_from_row(ctx, fresh, &info);
-				fn(ud, &info, b.done + b.failed + b.retry, b.total);
+	p->s = &s;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&th, NULL, sender, p) != 0) {
+		rc = rd_fail(e, RD_E_INTERNAL, _("cannot start the sending thread"));
+		goto out;
+	}
+	started = true;
+	for (;;) {
+		/* keep the sender fed: claim while there is room */
+		while (!stop && next_claim < n && claimed - recorded < DEPTH) {
+			job *j = &p->jobs[claimed % DEPTH];
+			struct claim_args ca = {ids[next_claim++], j, &s};
+			rd_code crc;
+			if (ctx->interrupted && *ctx->interrupted) {
+				stop = true;
+				break;
 			}
-			free(fresh);
+			crc = rd_in_transaction(ctx, claim_step, &ca, e);
+			if (crc == RD_E_NOTFOUND) { /* another desk took it */
+				b.total--;
+				continue;
+			}
+			if (crc != RD_OK) {
+				rc = crc;
+				stop = true;
+				break;
+			}
+			claimed++;
+			set_stage(p, j, 1);
 		}
-		/* Two transient failures in a row: the CA is down or overloaded;
-		 * the rest keep their place for the next round. */
-		if (streak >= BREAKER && !no)
+		if (recorded == claimed)
 			break;
+		/* record the oldest answer */
+		{
+			job *j = &p->jobs[recorded % DEPTH];
+			struct record_args ra = {&s, &j->row, &j->o, false, false};
+			rd_err re;
+			rd_code rrc;
+			wait_answer(p, j);
+			rrc = rd_in_transaction(ctx, record_step, &ra, &re);
+			rd_ca_cert_free(&j->o.cert);
+			recorded++;
+			if (rrc != RD_OK) {
+				if (rc == RD_OK) {
+					rc = rrc;
+					*e = re;
+				}
+				stop = true;
+			} else if (ra.requeued) {
+				if (rc == RD_OK) {
+					*e = j->o.err;
+					rc = j->o.err.code ? j->o.err.code : RD_E_INTERNAL;
+				}
+				stop = true;
+			} else {
+				if (j->o.rc == RD_OK)
+					b.done++, streak = 0;
+				else if (ra.failed)
+					b.failed++, streak = 0;
+				else
+					b.retry++, streak++;
+				if (fn) {
+					rd_careq_info info;
+					rd_strlcpy(j->row.state, j->o.rc == RD_OK ? "done" : ra.failed ? "failed" : "retry",
+						   sizeof j->row.state);
+					rd_err_text(&j->o.err, j->row.last_error, sizeof j->row.last_error);
+					info_from_row(ctx, &j->row, &info);
+					if (j->o.rc == RD_OK)
+						rd_strlcpy(info.serial_hex, j->o.cert.serial_hex, sizeof info.serial_hex);
+					fn(ud, &info, b.done + b.failed + b.retry, b.total);
+				}
+				/* two transient failures in a row: the CA is down or
+				 * overloaded; the rest keep their place */
+				if (streak >= BREAKER && !no)
+					stop = true;
+			}
+			set_stage(p, j, 0);
+		}
 	}
 out:
+	if (started) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(th, NULL);
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+	if (p)
+		for (size_t i = 0; i < DEPTH; i++)
+			free(p->jobs[i].old_pem);
 	rd_ca_close(s.ca);
 	free(s.chain);
 	free(ids);
-	free(row);
+	free(p);
 	if (out)
 		*out = b;
 	return rc;
