@@ -788,7 +788,7 @@ static rd_code record_success(sub *s, const rd_careq_row *r, const outcome *o, r
 			return rc;
 		return rd_transition_in_tx(ctx, &app, "revoked", rd_ca_reason_name(r->revoke_reason), e);
 	} else {
-		rd_cert_row c = {0}, old;
+		rd_cert_row c = {0}, old = {0};
 		bool have_old = false;
 		if (!strcmp(r->kind, "renew")) {
 			if ((rc = rd_cert_current_row(ctx->db, r->app_id, &old, e)) != RD_OK)
