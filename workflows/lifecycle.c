@@ -25,6 +25,12 @@ time_t rd_life_due(time_t requested_at, long promise_hours)
 	return requested_at + (time_t)promise_hours * 3600;
 }
 
+const char *rd_life_reason_name(int reason)
+{
+	const char *n = rd_ca_reason_name(reason);
+	return n ? n : "";
+}
+
 void rd_life_format_left(int64_t seconds, char out[32])
 {
 	int64_t s = seconds < 0 ? -seconds : seconds;

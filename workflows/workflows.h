@@ -590,6 +590,8 @@ rd_code rd_life_sync(rd_ctx *ctx, rd_life_sync_result *out, rd_err *e);
 /* Deadlines: requested_at + hours (calendar time: the promise runs through
  * nights and weekends). */
 time_t rd_life_due(time_t requested_at, long promise_hours);
+/* The RFC 5280 name of a reason code ("keyCompromise"); "" when unknown. */
+const char *rd_life_reason_name(int reason);
 /* "3h 20m", "2d 4h", "-1h 05m" (overdue). */
 void rd_life_format_left(int64_t seconds, char out[32]);
 /* A ceased organization must tell the RA within 5 working days: how many
