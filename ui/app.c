@@ -240,6 +240,11 @@ static void draw_status(ui *u, int y, int w)
 			default:
 				break;
 			}
+			if (p.revocations_overdue > 0) {
+				size_t len = strlen(counts);
+				snprintf(counts + len, sizeof counts - len, _(" · revocations overdue %d"),
+					 p.revocations_overdue);
+			}
 		}
 		snprintf(line, sizeof line, " %s (%s) │ %s │ %s │ %s", ctx->who.name, rd_role_label(ctx->who.role),
 			 sp ? sp : "-", when, counts);
