@@ -1096,7 +1096,7 @@ rd_code rd_life_change(rd_ctx *ctx, const char *no, const rd_change_opts *o, cha
 		rc = rd_fail_at(e, RD_E_INVALID, "--reason",
 				_("a change of information is revoked with affiliationChanged or superseded"));
 	if (rc == RD_OK && !o->subject_name && !o->org_name && !o->uscc)
-		rc = rd_fail_at(e, RD_E_INVALID, "changes", _("name no change (--name, --org-name or --uscc)"));
+		rc = rd_fail_at(e, RD_E_INVALID, "changes", _("give at least one change (--name, --org-name or --uscc)"));
 	if (rc == RD_OK)
 		rc = check_note(o->note, "--note", e);
 	if (rc == RD_OK)
