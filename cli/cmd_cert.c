@@ -164,8 +164,7 @@ static int cmd_renew(cli *c, int argc, char **argv, const char *no)
 static int cmd_reissue(cli *c, int argc, char **argv, const char *no)
 {
 	rd_reissue_opts o = {0};
-	char *csr = NULL;
-	int64_t id = 0;
+	char *csr = NULL, new_no[32];
 	bool queued = false;
 	int status = 0;
 	if (!no)
@@ -173,6 +172,7 @@ static int cmd_reissue(cli *c, int argc, char **argv, const char *no)
 	o.reason = cli_opt(argc, argv, "--reason");
 	o.ukey_fate = cli_opt(argc, argv, "--ukey");
 	o.ukey_serial = cli_opt(argc, argv, "--token");
+	o.username = cli_opt(argc, argv, "--username");
 	o.note = cli_opt(argc, argv, "--note");
 	o.in_person = cli_flag(argc, argv, "--in-person");
 	if (!o.reason)
@@ -181,12 +181,15 @@ static int cmd_reissue(cli *c, int argc, char **argv, const char *no)
 	    read_csr(c, cli_opt(argc, argv, "--csr"), &csr) != 0)
 		return cli_fail("cert reissue", &c->err);
 	o.csr_pem = csr;
-	if (rd_life_reissue(c->ctx, no, &o, &id, &queued, &c->err) != RD_OK)
+	if (rd_life_reissue(c->ctx, no, &o, new_no, &queued, &c->err) != RD_OK)
 		status = cli_fail("cert reissue", &c->err);
+	else if (c->json)
+		printf("{\"application\":\"%s\",\"new_application\":\"%s\",\"queued\":%s}\n", no, new_no,
+		       queued ? "true" : "false");
 	else
-		printf(_("%s: reissue request %lld recorded (%s); the new certificate is requested once the CA "
-			 "confirms the revocation\n"), no, (long long)id,
-		       queued ? _("revocation sent to the CA outbox") : _("waiting for a second operator"));
+		printf(_("%s: revocation requested (%s); new UKEY application %s holds the new key's CSR, which is "
+			 "enrolled once it is approved and the revocation confirmed\n"),
+		       no, queued ? _("revocation sent to the CA outbox") : _("waiting for a second operator"), new_no);
 	free(csr);
 	return status;
 }
@@ -295,7 +298,7 @@ static int cmd_expiring(cli *c, int argc, char **argv)
 int cli_cmd_cert(cli *c, int argc, char **argv)
 {
 	static const char *const vopts[] = {"--reason", "--requested-at", "--note", "--csr", "--amount", "--method",
-					    "--ref", "--ukey", "--token", "--name", "--org-name", "--uscc",
+					    "--ref", "--ukey", "--token", "--username", "--name", "--org-name", "--uscc",
 					    "--evidence", "--ceased-on", "--days", NULL};
 	static const char *const flags[] = {"--in-person", "--id-sighted", "--overdue", "--all", "--no-notify", "--pem",
 					    NULL};

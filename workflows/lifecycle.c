@@ -561,28 +561,27 @@ static rd_code close_request(rd_ctx *ctx, rd_revreq_row *r, const char *status, 
 	return rd_db_commit(ctx->db, e);
 }
 
-/* The revocation is confirmed: revoked -> approved (reissue), then the new
- * enrollment goes to the outbox. */
+/* The revocation is confirmed: once the new UKEY's application is approved,
+ * its CSR goes to the outbox.  RD_E_NOTFOUND: not approved yet. */
 static rd_code continue_reissue(rd_ctx *ctx, rd_revreq_row *r, rd_err *e)
 {
 	rd_app_state app;
 	char id[40] = "", *details;
 	rd_code rc;
-	if ((rc = rd_desk_app_get(ctx->db, r->app_no, &app, e)) != RD_OK)
+	if ((rc = rd_desk_app_get(ctx->db, r->new_app_no, &app, e)) != RD_OK)
 		return rc;
-	if (!strcmp(app.state, "revoked") &&
-	    (rc = rd_transition(ctx, r->app_no, "approved", 0, _("reissue on a new UKEY"), e)) != RD_OK)
-		return rc;
-	if ((rc = rd_ca_request_enroll(ctx, r->app_no, r->new_csr, id, e)) != RD_OK)
+	if (strcmp(app.state, "approved") != 0)
+		return RD_E_NOTFOUND;
+	if ((rc = rd_ca_request_enroll(ctx, r->new_app_no, r->new_csr, id, e)) != RD_OK)
 		return rc;
 	if ((rc = rd_db_begin(ctx->db, e)) != RD_OK)
 		return rc;
 	rd_strlcpy(r->new_careq_id, id, sizeof r->new_careq_id);
 	rc = rd_revreq_update(ctx->db, r, e);
 	if (rc == RD_OK) {
-		details = rd_details("request", id, "old_serial", r->serial_hex, "ukey", r->ukey_fate,
-				     (const char *)NULL);
-		rc = details ? rd_ctx_audit(ctx, "cert.reissue_enroll", r->app_no, details, e)
+		details = rd_details("request", id, "old_application", r->app_no, "old_serial", r->serial_hex, "ukey",
+				     r->ukey_fate, (const char *)NULL);
+		rc = details ? rd_ctx_audit(ctx, "cert.reissue_enroll", r->new_app_no, details, e)
 			     : rd_fail(e, RD_E_NOMEM, _("out of memory"));
 		free(details);
 	}
@@ -615,9 +614,12 @@ static rd_code sync_one(rd_ctx *ctx, int64_t id, rd_life_sync_result *res, rd_er
 		}
 	}
 	if (rc == RD_OK && !strcmp(r.status, "done") && !strcmp(r.purpose, "reissue") && r.new_csr &&
-	    !r.new_careq_id[0]) {
-		if ((rc = continue_reissue(ctx, &r, e)) == RD_OK)
+	    r.new_app_no[0] && !r.new_careq_id[0]) {
+		rc = continue_reissue(ctx, &r, e);
+		if (rc == RD_OK)
 			res->reissued++;
+		else if (rc == RD_E_NOTFOUND && !(e && e->msg[0])) /* the new application is not approved yet */
+			rc = RD_OK;
 	}
 	rd_revreq_row_free(&r);
 	return rc;
@@ -979,64 +981,6 @@ rd_code rd_life_answer_unlock(rd_ctx *ctx, const char *no, rd_err *e)
 
 /* ---- lost UKEY, change of information, ceased organization ---------------------------- */
 
-rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, int64_t *req_id, bool *queued,
-			rd_err *e)
-{
-	struct record_args a = {0};
-	rd_code rc;
-	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
-		return refused(ctx, "cert.reissue_refused", no, rc, e);
-	a.no = no;
-	a.purpose = "reissue";
-	a.reason_name = o->reason;
-	a.note = o->note;
-	a.requested_at = o->requested_at;
-	a.in_person = o->in_person;
-	a.csr = o->csr_pem;
-	a.ukey_fate = o->ukey_fate;
-	a.ukey_serial = o->ukey_serial && *o->ukey_serial ? o->ukey_serial : NULL;
-	if ((rc = parse_reason(ctx, o->reason, "--reason", &a.reason, e)) == RD_OK &&
-	    a.reason != RD_CA_KEY_COMPROMISE && a.reason != RD_CA_SUPERSEDED)
-		rc = rd_fail_at(e, RD_E_INVALID, "--reason", _("a lost or damaged UKEY is revoked with keyCompromise or superseded"));
-	if (rc == RD_OK && (!o->ukey_fate || (strcmp(o->ukey_fate, "lost") && strcmp(o->ukey_fate, "destroyed"))))
-		rc = rd_fail_at(e, RD_E_INVALID, "--ukey", _("say what became of the old UKEY: lost or destroyed"));
-	if (rc == RD_OK && a.ukey_serial && strlen(a.ukey_serial) > 60)
-		rc = rd_fail_at(e, RD_E_INVALID, "--token", _("the token serial is longer than 60 characters"));
-	if (rc == RD_OK)
-		rc = check_note(o->note, "--note", e);
-	if (rc == RD_OK)
-		rc = check_requested_at(ctx, &a.requested_at, e);
-	if (rc == RD_OK)
-		rc = check_csr(o->csr_pem, e);
-	if (rc != RD_OK)
-		return refused(ctx, "cert.reissue_refused", no, rc, e);
-	return record_request(ctx, &a, "cert.reissue_refused", req_id, queued, e);
-}
-
-rd_code rd_life_reissue_ready(rd_ctx *ctx, const rd_app_state *app, const char *reason, rd_err *e)
-{
-	struct id_list l = {0};
-	rd_code rc;
-	bool found = false;
-	(void)reason;
-	l.reissue_only = true;
-	if ((rc = rd_revreq_each(ctx->db, "done", NULL, collect_ids, &l, e)) != RD_OK)
-		return rc;
-	for (size_t i = 0; i < l.n && !found; i++) {
-		rd_revreq_row r;
-		if (rd_revreq_get(ctx->db, l.ids[i], &r, NULL) == RD_OK) {
-			found = r.app_id == app->id;
-			rd_revreq_row_free(&r);
-		}
-	}
-	free(l.ids);
-	if (!found)
-		return rd_fail_at(e, RD_E_REFUSED, "state",
-				  _("application %s has no confirmed lost-UKEY revocation waiting for a new certificate"),
-				  app->no);
-	return RD_OK;
-}
-
 static rd_code apply_changes(rd_ctx *ctx, const char *old_no, const char *new_no, const rd_change_opts *o,
 			     rd_err *e)
 {
@@ -1064,6 +1008,8 @@ static rd_code apply_changes(rd_ctx *ctx, const char *old_no, const char *new_no
 			rd_strlcpy(newm->organization.name, o->org_name, sizeof newm->organization.name);
 		if (o->uscc)
 			rd_strlcpy(newm->organization.uscc, o->uscc, sizeof newm->organization.uscc);
+		if (o->username)
+			rd_strlcpy(newm->username, o->username, sizeof newm->username);
 		rd_strlcpy(newm->verification.question, oldm->verification.question,
 			   sizeof newm->verification.question);
 		rd_strlcpy(newm->agreement_version, oldm->agreement_version, sizeof newm->agreement_version);
@@ -1129,6 +1075,75 @@ rd_code rd_life_change(rd_ctx *ctx, const char *no, const rd_change_opts *o, cha
 	if ((rc = record_request(ctx, &a, "cert.change_refused", NULL, NULL, e)) != RD_OK) {
 		rd_err ignore;
 		rd_app_cancel(ctx, copy, _("change of information not recorded"), &ignore);
+		return rc;
+	}
+	rd_strlcpy(new_no, copy, 32);
+	return RD_OK;
+}
+
+rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, char new_no[32], bool *queued,
+			rd_err *e)
+{
+	struct record_args a = {0};
+	rd_change_opts keep = {0};
+	rd_app_state app;
+	rd_cert_info cert;
+	char copy[32] = "";
+	rd_code rc;
+	new_no[0] = '\0';
+	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
+		return refused(ctx, "cert.reissue_refused", no, rc, e);
+	a.no = no;
+	a.purpose = "reissue";
+	a.reason_name = o->reason;
+	a.note = o->note;
+	a.requested_at = o->requested_at;
+	a.in_person = o->in_person;
+	a.csr = o->csr_pem;
+	a.ukey_fate = o->ukey_fate;
+	a.ukey_serial = o->ukey_serial && *o->ukey_serial ? o->ukey_serial : NULL;
+	if ((rc = parse_reason(ctx, o->reason, "--reason", &a.reason, e)) == RD_OK &&
+	    a.reason != RD_CA_KEY_COMPROMISE && a.reason != RD_CA_SUPERSEDED)
+		rc = rd_fail_at(e, RD_E_INVALID, "--reason",
+				_("a lost or damaged UKEY is revoked with keyCompromise or superseded"));
+	if (rc == RD_OK && (!o->ukey_fate || (strcmp(o->ukey_fate, "lost") && strcmp(o->ukey_fate, "destroyed"))))
+		rc = rd_fail_at(e, RD_E_INVALID, "--ukey", _("say what became of the old UKEY: lost or destroyed"));
+	if (rc == RD_OK && a.ukey_serial && strlen(a.ukey_serial) > 60)
+		rc = rd_fail_at(e, RD_E_INVALID, "--token", _("the token serial is longer than 60 characters"));
+	if (rc == RD_OK)
+		rc = check_note(o->note, "--note", e);
+	if (rc == RD_OK)
+		rc = check_requested_at(ctx, &a.requested_at, e);
+	if (rc == RD_OK)
+		rc = check_csr(o->csr_pem, e);
+	if (rc == RD_OK) {
+		rc = revocable(ctx, no, &app, &cert, e);
+		rd_cert_info_free(&cert);
+	}
+	if (rc == RD_OK) {
+		rd_revreq_row open;
+		if (rd_revreq_open_for(ctx->db, app.id, &open, NULL) == RD_OK) {
+			rd_revreq_row_free(&open);
+			rc = rd_fail_at(e, RD_E_CONFLICT, "application",
+					_("application %s has an open revocation request already (%s)"), no, open.status);
+		}
+	}
+	if (rc == RD_OK)
+		rc = rd_app_copy(ctx, no, copy, e);
+	keep.username = o->username;
+	if (rc == RD_OK)
+		rc = apply_changes(ctx, no, copy, &keep, e);
+	if (rc != RD_OK) {
+		if (copy[0]) {
+			rd_err ignore;
+			rd_app_cancel(ctx, copy, _("reissue not recorded"), &ignore);
+		}
+		return refused(ctx, "cert.reissue_refused", no, rc, e);
+	}
+	a.new_app_no = copy;
+	if ((rc = record_request(ctx, &a, "cert.reissue_refused", NULL, queued, e)) != RD_OK) {
+		rd_err ignore;
+		rd_app_cancel(ctx, copy, _("reissue not recorded"), &ignore);
 		return rc;
 	}
 	rd_strlcpy(new_no, copy, 32);

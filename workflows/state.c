@@ -102,9 +102,6 @@ static const rd_transition_rule rules[] = {
 	{"rejected", "cancelled", "cancel", CLERK | ADMIN, NULL, true, true},
 	{"issued", "revoked", "revoke", CLERK | ADMIN, NULL, true, true},
 	{"activated", "revoked", "revoke", CLERK | ADMIN, NULL, true, true},
-	/* lost UKEY (补办): once the old certificate's revocation is confirmed,
-	 * the new key's enrollment goes out again (rd_life_sync) */
-	{"revoked", "approved", "reissue", CLERK | REVIEWER | ADMIN, rd_life_reissue_ready, false, false},
 	{"issued", "expired", "expire", ADMIN, NULL, false, false},
 	{"activated", "expired", "expire", ADMIN, NULL, false, true},
 };

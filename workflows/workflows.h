@@ -624,22 +624,23 @@ rd_code rd_life_answer_unlock(rd_ctx *ctx, const char *no, rd_err *e);
 
 /* Lost or damaged UKEY (补办): one request that revokes the old certificate
  * (keyCompromise or superseded), records the old token as lost or
- * destroyed, and keeps the new key's CSR; once the CA confirms the
- * revocation, rd_life_sync moves the application revoked -> approved
- * ("reissue") and queues the new enrollment. */
+ * destroyed, and starts the new UKEY's application as a copy of the old one
+ * (subject, organization and agent carried over, linked through
+ * copied_from) holding the new key's CSR.  The new application goes through
+ * the desk (fee, review: four eyes) and, once approved and the revocation
+ * confirmed, rd_life_sync sends the CSR to the outbox (rd_ca_request_enroll). */
 typedef struct rd_reissue_opts {
 	const char *reason;     /* keyCompromise | superseded */
 	const char *ukey_fate;  /* lost | destroyed */
 	const char *ukey_serial;/* the old token, may be NULL */
 	const char *csr_pem;    /* the new key's CSR */
+	const char *username;   /* the new application's user name, may be NULL (the clerk fills it) */
 	const char *note;
 	time_t requested_at;
 	bool in_person;
 } rd_reissue_opts;
-rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, int64_t *req_id, bool *queued,
+rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, char new_no[32], bool *queued,
 			rd_err *e);
-/* The state machine's precondition of revoked -> approved (reissue). */
-rd_code rd_life_reissue_ready(rd_ctx *ctx, const rd_app_state *app, const char *reason, rd_err *e);
 
 /* Change of information: a revocation request (affiliationChanged or
  * superseded) and a new draft copied from the application (rd_app_copy)
@@ -647,6 +648,7 @@ rd_code rd_life_reissue_ready(rd_ctx *ctx, const rd_app_state *app, const char *
  * one (copied_from and the request's new_app_no). */
 typedef struct rd_change_opts {
 	const char *reason;
+	const char *username;   /* the new application's user name (NULL: left for the clerk) */
 	const char *subject_name, *org_name, *uscc; /* NULL: unchanged */
 	const char *note;
 	time_t requested_at;

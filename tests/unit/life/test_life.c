@@ -79,15 +79,6 @@ static void renewal_window_opens_before_expiry(void **state)
 	assert_non_null(strstr(e.msg, "expired"));
 }
 
-static void reissue_step_is_in_the_table(void **state)
-{
-	rd_err e;
-	(void)state;
-	assert_int_equal(rd_transition_check("revoked", "approved", RD_ROLE_CLERK, &e), RD_OK);
-	assert_int_equal(rd_transition_check("revoked", "approved", RD_ROLE_AUDITOR, &e), RD_E_REFUSED);
-	assert_int_equal(rd_transition_check("expired", "approved", RD_ROLE_ADMIN, &e), RD_E_REFUSED);
-}
-
 /* ---- archives on a real database -------------------------------------------------- */
 
 static char dir[64];
@@ -239,7 +230,6 @@ int main(void)
 		cmocka_unit_test(cessation_notice_counts_working_days),
 		cmocka_unit_test(retention_is_years_after_expiry),
 		cmocka_unit_test(renewal_window_opens_before_expiry),
-		cmocka_unit_test(reissue_step_is_in_the_table),
 		cmocka_unit_test(archive_verifies_and_notices_tampering),
 		cmocka_unit_test(only_admins_export_and_purge_needs_an_archive),
 	};
