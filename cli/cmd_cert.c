@@ -320,7 +320,10 @@ int cli_cmd_cert(cli *c, int argc, char **argv)
 			return cli_usage("cert", _("cert approve-revocation NO|BATCH"));
 		if (rd_life_revoke_approve(c->ctx, no, &n, &c->err) != RD_OK)
 			return cli_fail("cert approve-revocation", &c->err);
-		printf(_("%s: %d revocation requests approved and sent to the CA outbox\n"), no, n);
+		if (c->ctx->who.role == RD_ROLE_REVIEWER)
+			printf(_("%s: %d revocation requests approved; the counter sends them (radesk cert sync)\n"), no, n);
+		else
+			printf(_("%s: %d revocation requests approved and sent to the CA outbox\n"), no, n);
 		return 0;
 	}
 	if (!strcmp(sub, "reject-revocation")) {

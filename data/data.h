@@ -462,8 +462,9 @@ rd_code rd_expiry_notice_add(rd_db *db, int64_t app_id, const char *serial_hex, 
 
 /* Archive rows: the applications created before `before`, the rows of
  * every table that refers to them (found through the schema's foreign
- * keys, so tables added later come along), and the audit rows before
- * `before`.  fn gets the table name and the row as a JSON object text
+ * keys, so tables added later come along), and the audit trail from its
+ * start up to the last row written before `before` (a prefix of the chain,
+ * so that it can be checked even when the clock went back).  fn gets the table name and the row as a JSON object text
  * (columns by name; blobs as hex).  Order: applications, then the other
  * tables by name, then the audit trail by seq. */
 typedef int (*rd_archive_row_fn)(void *ud, const char *table, const char *row_json);

@@ -506,7 +506,8 @@ rd_code rd_archive_rows(rd_db *db, time_t before, rd_archive_row_fn fn, void *ud
 		free(where[t]);
 	if (rc == RD_OK && !stopped)
 		rc = emit_query(db, "SELECT seq, at, operator, action, object, coalesce(details, '') AS details, "
-				"prev_hash, hash FROM audit WHERE at < ?1 ORDER BY seq",
+				"prev_hash, hash FROM audit WHERE seq <= (SELECT coalesce(max(seq), 0) FROM audit WHERE at < ?1) "
+				"ORDER BY seq",
 				"audit", before, fn, ud, &stopped, e);
 	return rc;
 }

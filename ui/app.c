@@ -240,10 +240,11 @@ static void draw_status(ui *u, int y, int w)
 			default:
 				break;
 			}
-			if (p.revocations_overdue > 0) {
-				size_t len = strlen(counts);
-				snprintf(counts + len, sizeof counts - len, _(" · revocations overdue %d"),
-					 p.revocations_overdue);
+			if (p.revocations_overdue > 0) { /* first: it must not be cut off */
+				char rest[256];
+				rd_strlcpy(rest, counts, sizeof rest);
+				snprintf(counts, sizeof counts, _("revocations overdue %d · %s"), p.revocations_overdue,
+					 rest);
 			}
 		}
 		snprintf(line, sizeof line, " %s (%s) │ %s │ %s │ %s", ctx->who.name, rd_role_label(ctx->who.role),

@@ -14,7 +14,7 @@ static const ui_key rev_keys[] = {
 	{'r', R_RELOAD, N_("reload the list")},
 };
 static const ui_column rev_cols[] = {
-	{N_("Application"), 20}, {N_("Reason"), 20}, {N_("Status"), 18}, {N_("Time left"), 11}, {N_("Due"), 17},
+	{N_("Application"), 20}, {N_("Reason"), 20}, {N_("Status"), 18}, {N_("Time left"), 15}, {N_("Due"), 17},
 	{N_("Recorded by"), 0},
 };
 
@@ -138,6 +138,8 @@ static ui_result rev_action(ui *u, ui_screen *s, int action)
 		rd_strlcpy(copy, no, sizeof copy);
 		if (rd_life_revoke_approve(ui_ctx(u), copy, &n, &e) != RD_OK)
 			ui_msg_err(u, &e);
+		else if (ui_ctx(u)->who.role == RD_ROLE_REVIEWER)
+			ui_msg(u, _("%s approved; the counter sends it to the CA"), copy);
 		else
 			ui_msg(u, _("%s approved and sent to the CA outbox"), copy);
 		load(u, st);

@@ -414,7 +414,7 @@ rd_code rd_life_revoke_approve(rd_ctx *ctx, const char *no_or_batch, int *count,
 	rd_code rc;
 	if (count)
 		*count = 0;
-	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_REVIEWER, RD_ROLE_ADMIN)) != RD_OK)
+	if ((rc = rd_require_role(ctx, e, 3, RD_ROLE_CLERK, RD_ROLE_REVIEWER, RD_ROLE_ADMIN)) != RD_OK)
 		return refused(ctx, "cert.revoke_approve_refused", no_or_batch, rc, e);
 	if (!no_or_batch || !*no_or_batch)
 		return rd_fail_at(e, RD_E_INVALID, "application", _("no application number or batch given"));
@@ -442,14 +442,17 @@ rd_code rd_life_revoke_approve(rd_ctx *ctx, const char *no_or_batch, int *count,
 		free(a);
 		return refused(ctx, "cert.revoke_approve_refused", no_or_batch, rc, e);
 	}
-	for (size_t i = 0; i < a->n && rc == RD_OK; i++) {
-		if ((rc = rd_revreq_get(ctx->db, a->ids[i], &r, e)) != RD_OK)
-			break;
-		rc = queue_upstream(ctx, &r, e);
-		rd_revreq_row_free(&r);
-		if (rc == RD_OK && count)
-			(*count)++;
-	}
+	if (count)
+		*count = (int)a->n;
+	/* As with issuance, a reviewer decides and the counter (clerk, admin)
+	 * sends: a reviewer's approval waits for the next cert sync. */
+	if (ctx->who.role == RD_ROLE_CLERK || ctx->who.role == RD_ROLE_ADMIN)
+		for (size_t i = 0; i < a->n && rc == RD_OK; i++) {
+			if ((rc = rd_revreq_get(ctx->db, a->ids[i], &r, e)) != RD_OK)
+				break;
+			rc = queue_upstream(ctx, &r, e);
+			rd_revreq_row_free(&r);
+		}
 	free(a);
 	return rc;
 }
@@ -981,6 +984,37 @@ rd_code rd_life_answer_unlock(rd_ctx *ctx, const char *no, rd_err *e)
 
 /* ---- lost UKEY, change of information, ceased organization ---------------------------- */
 
+/* The same subscriber keeps the verification answer: its hash moves to the
+ * new application (the answer itself is never known here). */
+static rd_code carry_answer_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	const char *const *nos = ud;
+	rd_app_record *o = calloc(1, sizeof *o), *n = calloc(1, sizeof *n);
+	rd_code rc;
+	if (!o || !n) {
+		free(o);
+		free(n);
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	}
+	if ((rc = rd_app_get(ctx->db, &ctx->keys, nos[0], o, e)) == RD_OK &&
+	    (rc = rd_app_get(ctx->db, &ctx->keys, nos[1], n, e)) == RD_OK && o->verify_answer_hash[0]) {
+		char *details = rd_details("from", nos[0], (const char *)NULL);
+		rd_strlcpy(n->verify_answer_hash, o->verify_answer_hash, sizeof n->verify_answer_hash);
+		rd_strlcpy(n->updated_by, ctx->who.name, sizeof n->updated_by);
+		n->updated_at = rd_ctx_now(ctx);
+		rc = rd_app_update(ctx->db, &ctx->keys, n, e);
+		if (rc == RD_OK)
+			rc = details ? rd_ctx_audit(ctx, "app.answer_carried", nos[1], details, e)
+				     : rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		free(details);
+	}
+	rd_memzero(o, sizeof *o);
+	rd_memzero(n, sizeof *n);
+	free(o);
+	free(n);
+	return rc;
+}
+
 static rd_code apply_changes(rd_ctx *ctx, const char *old_no, const char *new_no, const rd_change_opts *o,
 			     rd_err *e)
 {
@@ -1015,6 +1049,8 @@ static rd_code apply_changes(rd_ctx *ctx, const char *old_no, const char *new_no
 		rd_strlcpy(newm->agreement_version, oldm->agreement_version, sizeof newm->agreement_version);
 		rc = rd_app_edit(ctx, new_no, newm, 0, RD_APP_DRAFT, errs, e);
 	}
+	if (rc == RD_OK)
+		rc = rd_in_transaction(ctx, carry_answer_step, (void *)(const char *[]){old_no, new_no}, e);
 	rd_application_clear(oldm);
 	rd_application_clear(newm);
 	free(oldm);

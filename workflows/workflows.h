@@ -543,8 +543,8 @@ rd_code rd_ukey_change_user_pin(rd_ctx *ctx, const char *serial, const char *old
  *
  * A revocation starts as a written request: its reason (RFC 5280), when it
  * was received and the RA's promise ([revocation] promise_hours after that).
- * A clerk records it; a second operator (reviewer or admin, not the one who
- * recorded it) approves it, and only then does it go to the CA outbox
+ * A clerk records it; a second operator (not the one who recorded it)
+ * approves it, and only then does it go to the CA outbox
  * (rd_ca_request_revoke).  Exception: with [revocation]
  * single_clerk_key_compromise, keyCompromise reported by the subscriber in
  * person is queued at once.  The application becomes revoked when the CA
@@ -570,9 +570,11 @@ typedef struct rd_revoke_opts {
  * whether it went to the outbox at once (the single-clerk exception). */
 rd_code rd_life_revoke_request(rd_ctx *ctx, const char *no, const rd_revoke_opts *o, int64_t *req_id,
 			       bool *queued, rd_err *e);
-/* Reviewer, admin (not the requester): approves the open request of an
- * application, or every pending request of a batch (a ceased
- * organization's), and queues them upstream.  *count: how many. */
+/* Any clerk, reviewer or admin but the requester: approves the open
+ * request of an application, or every pending request of a batch (a ceased
+ * organization's).  A clerk's or admin's approval queues them upstream at
+ * once; a reviewer's waits for the counter's next rd_life_sync (as with
+ * issuance, reviewers decide and the counter sends).  *count: how many. */
 rd_code rd_life_revoke_approve(rd_ctx *ctx, const char *no_or_batch, int *count, rd_err *e);
 /* Reviewer, admin: refuses a pending request with a reason (withdrawn). */
 rd_code rd_life_revoke_reject(rd_ctx *ctx, const char *no, const char *reason, rd_err *e);
