@@ -168,7 +168,7 @@ static int cmd_reissue(cli *c, int argc, char **argv, const char *no)
 	bool queued = false;
 	int status = 0;
 	if (!no)
-		return cli_usage("cert", _("cert reissue NO --reason R --ukey lost|destroyed --csr FILE"));
+		return cli_usage("cert", _("cert reissue NO --reason R --ukey lost|destroyed [--csr FILE]"));
 	o.reason = cli_opt(argc, argv, "--reason");
 	o.ukey_fate = cli_opt(argc, argv, "--ukey");
 	o.ukey_serial = cli_opt(argc, argv, "--token");
@@ -178,7 +178,7 @@ static int cmd_reissue(cli *c, int argc, char **argv, const char *no)
 	if (!o.reason)
 		return cli_usage("cert", _("say why: --reason keyCompromise|superseded"));
 	if (opt_time(c, argc, argv, "--requested-at", &o.requested_at) != 0 ||
-	    read_csr(c, cli_opt(argc, argv, "--csr"), &csr) != 0)
+	    (cli_opt(argc, argv, "--csr") && read_csr(c, cli_opt(argc, argv, "--csr"), &csr) != 0))
 		return cli_fail("cert reissue", &c->err);
 	o.csr_pem = csr;
 	if (rd_life_reissue(c->ctx, no, &o, new_no, &queued, &c->err) != RD_OK)
@@ -187,8 +187,10 @@ static int cmd_reissue(cli *c, int argc, char **argv, const char *no)
 		printf("{\"application\":\"%s\",\"new_application\":\"%s\",\"queued\":%s}\n", no, new_no,
 		       queued ? "true" : "false");
 	else
-		printf(_("%s: revocation requested (%s); new UKEY application %s holds the new key's CSR, which is "
-			 "enrolled once it is approved and the revocation confirmed\n"),
+		printf(csr ? _("%s: revocation requested (%s); new UKEY application %s holds the new key's CSR, which is "
+			       "enrolled once it is approved and the revocation confirmed\n")
+			   : _("%s: revocation requested (%s); new UKEY application %s: issue it on a new UKEY "
+			       "(radesk ukey issue) once it is approved\n"),
 		       no, queued ? _("revocation sent to the CA outbox") : _("waiting for a second operator"), new_no);
 	free(csr);
 	return status;

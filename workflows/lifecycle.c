@@ -406,6 +406,21 @@ static rd_code approve_step(rd_ctx *ctx, void *ud, rd_err *e)
 	return RD_OK;
 }
 
+/* The stock is the admin's: when an admin approves a lost-UKEY reissue, the
+ * old token is marked lost or destroyed at once; otherwise the request names
+ * the token and its fate for the admin (radesk ukey mark). */
+static void mark_old_ukey(rd_ctx *ctx, const rd_revreq_row *r)
+{
+	rd_err err;
+	char why[128];
+	if (ctx->who.role != RD_ROLE_ADMIN || strcmp(r->purpose, "reissue") != 0 || !r->ukey_serial[0] ||
+	    !r->ukey_fate[0])
+		return;
+	snprintf(why, sizeof why, _("reissue of %s"), r->app_no);
+	if (rd_ukey_stock_mark(ctx, r->ukey_serial, r->ukey_fate, why, &err) != RD_OK)
+		rd_log(&ctx->log, RD_LOG_WARN, _("UKEY %s not marked %s: %s"), r->ukey_serial, r->ukey_fate, err.msg);
+}
+
 rd_code rd_life_revoke_approve(rd_ctx *ctx, const char *no_or_batch, int *count, rd_err *e)
 {
 	struct approve_args *a;
@@ -446,13 +461,14 @@ rd_code rd_life_revoke_approve(rd_ctx *ctx, const char *no_or_batch, int *count,
 		*count = (int)a->n;
 	/* As with issuance, a reviewer decides and the counter (clerk, admin)
 	 * sends: a reviewer's approval waits for the next cert sync. */
-	if (ctx->who.role == RD_ROLE_CLERK || ctx->who.role == RD_ROLE_ADMIN)
-		for (size_t i = 0; i < a->n && rc == RD_OK; i++) {
-			if ((rc = rd_revreq_get(ctx->db, a->ids[i], &r, e)) != RD_OK)
-				break;
+	for (size_t i = 0; i < a->n && rc == RD_OK; i++) {
+		if ((rc = rd_revreq_get(ctx->db, a->ids[i], &r, e)) != RD_OK)
+			break;
+		mark_old_ukey(ctx, &r);
+		if (ctx->who.role == RD_ROLE_CLERK || ctx->who.role == RD_ROLE_ADMIN)
 			rc = queue_upstream(ctx, &r, e);
-			rd_revreq_row_free(&r);
-		}
+		rd_revreq_row_free(&r);
+	}
 	free(a);
 	return rc;
 }
@@ -1124,6 +1140,7 @@ rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, c
 	rd_change_opts keep = {0};
 	rd_app_state app;
 	rd_cert_info cert;
+	rd_stock_row old_ukey;
 	char copy[32] = "";
 	rd_code rc;
 	new_no[0] = '\0';
@@ -1150,12 +1167,15 @@ rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, c
 		rc = check_note(o->note, "--note", e);
 	if (rc == RD_OK)
 		rc = check_requested_at(ctx, &a.requested_at, e);
-	if (rc == RD_OK)
+	if (rc == RD_OK && o->csr_pem)
 		rc = check_csr(o->csr_pem, e);
 	if (rc == RD_OK) {
 		rc = revocable(ctx, no, &app, &cert, e);
 		rd_cert_info_free(&cert);
 	}
+	/* the old token: as given, else the one the application was issued on */
+	if (rc == RD_OK && !a.ukey_serial && rd_ukey_of_app(ctx, no, &old_ukey, NULL) == RD_OK && old_ukey.serial[0])
+		a.ukey_serial = old_ukey.serial;
 	if (rc == RD_OK) {
 		rd_revreq_row open;
 		if (rd_revreq_open_for(ctx->db, app.id, &open, NULL) == RD_OK) {

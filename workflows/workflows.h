@@ -626,7 +626,9 @@ rd_code rd_life_answer_unlock(rd_ctx *ctx, const char *no, rd_err *e);
 
 /* Lost or damaged UKEY (补办): one request that revokes the old certificate
  * (keyCompromise or superseded), records the old token as lost or
- * destroyed, and starts the new UKEY's application as a copy of the old one
+ * destroyed (an admin approving the request marks it so in the stock; the
+ * token is the one given, else the one the application was issued on), and starts
+ * the new UKEY's application as a copy of the old one
  * (subject, organization and agent carried over, linked through
  * copied_from) holding the new key's CSR.  The new application goes through
  * the desk (fee, review: four eyes) and, once approved and the revocation
@@ -635,7 +637,8 @@ typedef struct rd_reissue_opts {
 	const char *reason;     /* keyCompromise | superseded */
 	const char *ukey_fate;  /* lost | destroyed */
 	const char *ukey_serial;/* the old token, may be NULL */
-	const char *csr_pem;    /* the new key's CSR */
+	const char *csr_pem;    /* the new key's CSR; NULL: the new application is
+				 * issued onto a new UKEY with rd_ukey_issue */
 	const char *username;   /* the new application's user name, may be NULL (the clerk fills it) */
 	const char *note;
 	time_t requested_at;

@@ -75,6 +75,16 @@ like "$(sqlite3 "$(desk_db)" "SELECT group_concat(action) FROM audit WHERE objec
 	"cert.revoke_request.*cert.revoke_approve.*cert.revoke_queued.*app.revoke.*cert.revoke_done.*cert.reissue_enroll" \
 	"the audit trail tells the whole flow"
 
+# --- a reissue without a CSR; the admin's approval marks the old UKEY in the stock ------------
+C=$(issued individual)
+expect_rc 0 "a UKEY in stock" as admin ukey add 0123456789abcdef --model TEST
+expect_rc 0 "the clerk reports it destroyed" as clerk --json cert reissue "$C" --reason superseded \
+	--ukey destroyed --token 0123456789abcdef --username reissue2
+like "$OUT" '"new_application":"RA-' "the new application for a new UKEY"
+expect_rc 0 "an admin approves" as admin cert approve-revocation "$C"
+expect_rc 0 "the stock" as admin --json ukey list
+like "$OUT" '"serial":"0123456789abcdef"[^}]*"state":"destroyed"' "the old UKEY is marked destroyed"
+
 # --- change of information ------------------------------------------------------------------
 B=$(issued individual)
 expect_rc 1 "a change must change something" as clerk cert change "$B"
