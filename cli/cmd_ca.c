@@ -311,9 +311,9 @@ int cli_cmd_ca(cli *c, int argc, char **argv)
 	return cli_usage("ca", _("say what to do: request, submit, status, list, show, ping, retry"));
 }
 
-/* ---- cert show ---- */
+/* ---- cert show (radesk cert, cli/cmd_cert.c, hands "show" over) ---- */
 
-int cli_cmd_cert(cli *c, int argc, char **argv)
+int cli_cert_show(cli *c, int argc, char **argv)
 {
 	static const char *const flags[] = {"--pem", NULL};
 	const char *sub = argc > 1 ? argv[1] : "";

@@ -46,4 +46,7 @@ void cli_print_json_string(FILE *f, const char *s);
 int cli_app_desk_subcommand(cli *c, int argc, char **argv);
 int cli_app_submit(cli *c, int argc, char **argv);
 
+/* `radesk cert show` (cli/cmd_ca.c); cli_cmd_cert (cli/cmd_cert.c) hands it over. */
+int cli_cert_show(cli *c, int argc, char **argv);
+
 #endif

@@ -408,4 +408,74 @@ typedef int (*rd_stock_count_fn)(void *ud, const char *model, const char *state,
 /* Counts per model and state, by model then state. */
 rd_code rd_stock_counts(rd_db *db, rd_stock_count_fn fn, void *ud, rd_err *e);
 
+/* ---- after issuance: revocation requests, renewals, answer attempts,
+ * expiry notices, archive rows and purging (data/lifecycle.c) ---------------- */
+typedef struct rd_revreq_row {
+	int64_t id, app_id;
+	char app_no[32];
+	char purpose[16];        /* revoke | reissue | change | ceased */
+	int reason;              /* RFC 5280 code */
+	char serial_hex[48];
+	char note[512];
+	bool in_person;
+	char batch[40];
+	char evidence_sha256[65], evidence_name[256];
+	time_t requested_at, due_at, recorded_at, approved_at, done_at;
+	char recorded_by[64], approved_by[64];
+	char careq_id[40];
+	char status[16];         /* pending | approved | queued | done | failed | withdrawn */
+	char status_reason[512];
+	char *new_csr;           /* malloc'd or NULL; rd_revreq_row_free */
+	char new_careq_id[40];
+	char ukey_serial[64], ukey_fate[16];
+	char new_app_no[32];
+} rd_revreq_row;
+void rd_revreq_row_free(rd_revreq_row *r);
+/* Fills r->id.  RD_E_CONFLICT when the application has an open request. */
+rd_code rd_revreq_insert(rd_db *db, rd_revreq_row *r, rd_err *e);
+/* Writes status, status_reason, approved_by/at, careq_id, done_at,
+ * new_careq_id and new_app_no of r->id. */
+rd_code rd_revreq_update(rd_db *db, const rd_revreq_row *r, rd_err *e);
+rd_code rd_revreq_get(rd_db *db, int64_t id, rd_revreq_row *out, rd_err *e);
+/* The open (pending, approved, queued) request of an application;
+ * RD_E_NOTFOUND when none. */
+rd_code rd_revreq_open_for(rd_db *db, int64_t app_id, rd_revreq_row *out, rd_err *e);
+typedef int (*rd_revreq_fn)(void *ud, const rd_revreq_row *r);
+/* status NULL: every request; "open": pending, approved and queued; batch
+ * NULL: any.  Oldest due first. */
+rd_code rd_revreq_each(rd_db *db, const char *status, const char *batch, rd_revreq_fn fn, void *ud, rd_err *e);
+/* Open requests past due at now. */
+rd_code rd_revreq_overdue_count(rd_db *db, time_t now, int *n, rd_err *e);
+
+rd_code rd_renewal_insert(rd_db *db, int64_t app_id, const char *old_serial, const char *proof,
+			  const char *careq_id, const char *receipt, const char *operator_name, time_t at, rd_err *e);
+
+/* Wrong answers so far and when the answer was locked (0: not locked). */
+rd_code rd_answer_attempts_get(rd_db *db, int64_t app_id, int *failures, time_t *locked_at, rd_err *e);
+rd_code rd_answer_attempts_set(rd_db *db, int64_t app_id, int failures, time_t last_at, time_t locked_at,
+			       rd_err *e);
+
+/* true when the agent was told about this certificate already. */
+rd_code rd_expiry_notice_seen(rd_db *db, int64_t app_id, const char *serial_hex, bool *seen, rd_err *e);
+rd_code rd_expiry_notice_add(rd_db *db, int64_t app_id, const char *serial_hex, time_t not_after, time_t at,
+			     rd_err *e);
+
+/* Archive rows: the applications created before `before`, the rows of
+ * every table that refers to them (found through the schema's foreign
+ * keys, so tables added later come along), and the audit trail from its
+ * start up to the last row written before `before` (a prefix of the chain,
+ * so that it can be checked even when the clock went back).  fn gets the table name and the row as a JSON object text
+ * (columns by name; blobs as hex).  Order: applications, then the other
+ * tables by name, then the audit trail by seq. */
+typedef int (*rd_archive_row_fn)(void *ud, const char *table, const char *row_json);
+rd_code rd_archive_rows(rd_db *db, time_t before, rd_archive_row_fn fn, void *ud, rd_err *e);
+/* The audit head (count and last hash). */
+rd_code rd_audit_head(rd_db *db, int64_t *entries, char hash[65], rd_err *e);
+/* Removes an application's personal data (names, identifiers, contacts,
+ * verification, document notes, name index) and records the purge.  The
+ * row itself stays: payments and the audit trail refer to it. */
+rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha256, const char *by, time_t at,
+			      rd_err *e);
+bool rd_app_purged(rd_db *db, int64_t app_id);
+
 #endif

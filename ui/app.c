@@ -240,6 +240,12 @@ static void draw_status(ui *u, int y, int w)
 			default:
 				break;
 			}
+			if (p.revocations_overdue > 0) { /* first: it must not be cut off */
+				char rest[256];
+				rd_strlcpy(rest, counts, sizeof rest);
+				snprintf(counts, sizeof counts, _("revocations overdue %d · %s"), p.revocations_overdue,
+					 rest);
+			}
 		}
 		snprintf(line, sizeof line, " %s (%s) │ %s │ %s │ %s", ctx->who.name, rd_role_label(ctx->who.role),
 			 sp ? sp : "-", when, counts);

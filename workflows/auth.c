@@ -360,7 +360,7 @@ rd_code rd_pending_counts(rd_ctx *ctx, rd_pending *out, rd_err *e)
 {
 	rd_code rc;
 	memset(out, 0, sizeof *out);
-	if ((rc = rd_desk_pending(ctx, out, e)) != RD_OK)
+	if ((rc = rd_desk_pending(ctx, out, e)) != RD_OK || (rc = rd_ca_pending(ctx, out, e)) != RD_OK)
 		return rc;
-	return rd_ca_pending(ctx, out, e);
+	return rd_life_pending(ctx, out, e);
 }

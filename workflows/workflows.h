@@ -97,6 +97,7 @@ rd_code rd_audit_read(rd_ctx *ctx, time_t since, const char *object, rd_audit_fn
  * Counts a screen shows for the current role; areas fill their own. */
 typedef struct rd_pending {
 	int drafts, to_review, to_submit, ca_queue, ca_failed, outbox_failed;
+	int revocations_overdue; /* open revocation requests past the RA's promise */
 } rd_pending;
 rd_code rd_pending_counts(rd_ctx *ctx, rd_pending *out, rd_err *e);
 
@@ -536,5 +537,179 @@ rd_code rd_ukey_unblock_pin(rd_ctx *ctx, const char *serial, bool id_sighted, co
 /* Clerk: the subscriber changes the PIN (old and new). */
 rd_code rd_ukey_change_user_pin(rd_ctx *ctx, const char *serial, const char *old_pin, const char *new_pin,
 				struct rd_ukey *dev, rd_err *e);
+
+/* ---- after issuance (issue 8): revocation, renewal, lost UKEY, change of
+ * information, ceased organizations, expiry, retention (workflows/lifecycle.c)
+ *
+ * A revocation starts as a written request: its reason (RFC 5280), when it
+ * was received and the RA's promise ([revocation] promise_hours after that).
+ * A clerk records it; a second operator (not the one who recorded it)
+ * approves it, and only then does it go to the CA outbox
+ * (rd_ca_request_revoke).  Exception: with [revocation]
+ * single_clerk_key_compromise, keyCompromise reported by the subscriber in
+ * person is queued at once.  The application becomes revoked when the CA
+ * confirms (the outbox moves it); rd_life_sync then closes the request.
+ * Every refusal is audited ("cert.<step>_refused") even though nothing
+ * changes. */
+typedef struct rd_revocation {
+	rd_revreq_row r;
+	int64_t seconds_left;   /* until due_at; negative once overdue */
+	bool open;              /* pending, approved or queued */
+	bool overdue;           /* open and past due */
+	bool late;              /* done after the promise */
+} rd_revocation;
+typedef int (*rd_revocation_fn)(void *ud, const rd_revocation *r);
+
+typedef struct rd_revoke_opts {
+	const char *reason;     /* keyCompromise, affiliationChanged, superseded, ... */
+	time_t requested_at;    /* the written request was received; 0: now */
+	const char *note;       /* may be NULL */
+	bool in_person;         /* reported by the subscriber in person at the counter */
+} rd_revoke_opts;
+/* Clerk, admin: records the request.  *req_id may be NULL.  *queued tells
+ * whether it went to the outbox at once (the single-clerk exception). */
+rd_code rd_life_revoke_request(rd_ctx *ctx, const char *no, const rd_revoke_opts *o, int64_t *req_id,
+			       bool *queued, rd_err *e);
+/* Any clerk, reviewer or admin but the requester: approves the open
+ * request of an application, or every pending request of a batch (a ceased
+ * organization's).  A clerk's or admin's approval queues them upstream at
+ * once; a reviewer's waits for the counter's next rd_life_sync (as with
+ * issuance, reviewers decide and the counter sends).  *count: how many. */
+rd_code rd_life_revoke_approve(rd_ctx *ctx, const char *no_or_batch, int *count, rd_err *e);
+/* Reviewer, admin: refuses a pending request with a reason (withdrawn). */
+rd_code rd_life_revoke_reject(rd_ctx *ctx, const char *no, const char *reason, rd_err *e);
+/* The requests, oldest due first: open only, or overdue only. */
+rd_code rd_life_revocations(rd_ctx *ctx, bool open_only, bool overdue_only, rd_revocation_fn fn, void *ud,
+			    rd_err *e);
+/* Follows the outbox: queues approved requests, closes confirmed ones
+ * (done) and refused ones (failed, with the CA's reason), and continues a
+ * lost-UKEY reissue once its revocation is confirmed. */
+typedef struct rd_life_sync_result {
+	int queued, done, failed, reissued, errors;
+} rd_life_sync_result;
+rd_code rd_life_sync(rd_ctx *ctx, rd_life_sync_result *out, rd_err *e);
+
+/* Deadlines: requested_at + hours (calendar time: the promise runs through
+ * nights and weekends). */
+time_t rd_life_due(time_t requested_at, long promise_hours);
+/* The RFC 5280 name of a reason code ("keyCompromise"); "" when unknown. */
+const char *rd_life_reason_name(int reason);
+/* "3h 20m", "2d 4h", "-1h 05m" (overdue). */
+void rd_life_format_left(int64_t seconds, char out[32]);
+/* A ceased organization must tell the RA within 5 working days: how many
+ * working days lie between the cessation and the request. */
+int rd_life_notice_working_days(time_t ceased_on, time_t requested_at);
+
+/* Renewal before expiry ([renewal] window_days before notAfter).  The
+ * subscriber proves the verification answer (checked like the stored
+ * Argon2id hash: trimmed, ASCII lower-cased), or the clerk records sighting
+ * the ID again.  Wrong answers are counted; the fifth locks the answer
+ * (RD_E_AUTH) until an admin unlocks it (sighting the ID still works).
+ * The new key's CSR goes to the outbox (rd_ca_request_renew); the outbox
+ * supersedes the old certificate when the new one arrives.  The fee of
+ * the schedule (rd_fee_for) is recorded as a payment. */
+typedef struct rd_renew_opts {
+	const char *answer;     /* secret; NULL when id_sighted */
+	bool id_sighted;
+	const char *csr_pem;
+	int64_t amount;         /* fen; 0: take the schedule's fee (must match otherwise) */
+	const char *method;     /* cash | card | transfer | qr; NULL when the fee is 0 */
+	const char *ref;
+} rd_renew_opts;
+rd_code rd_life_renew(rd_ctx *ctx, const char *no, const rd_renew_opts *o, char careq_id[40], char receipt[48],
+		      rd_err *e);
+/* RD_OK when now lies in the renewal window of a certificate valid until
+ * not_after; RD_E_REFUSED naming the window otherwise. */
+rd_code rd_life_renewal_window(long window_days, time_t not_after, time_t now, rd_err *e);
+/* Admin: clears the wrong-answer count of an application. */
+rd_code rd_life_answer_unlock(rd_ctx *ctx, const char *no, rd_err *e);
+
+/* Lost or damaged UKEY (补办): one request that revokes the old certificate
+ * (keyCompromise or superseded), records the old token as lost or
+ * destroyed (an admin approving the request marks it so in the stock; the
+ * token is the one given, else the one the application was issued on), and starts
+ * the new UKEY's application as a copy of the old one
+ * (subject, organization and agent carried over, linked through
+ * copied_from) holding the new key's CSR.  The new application goes through
+ * the desk (fee, review: four eyes) and, once approved and the revocation
+ * confirmed, rd_life_sync sends the CSR to the outbox (rd_ca_request_enroll). */
+typedef struct rd_reissue_opts {
+	const char *reason;     /* keyCompromise | superseded */
+	const char *ukey_fate;  /* lost | destroyed */
+	const char *ukey_serial;/* the old token, may be NULL */
+	const char *csr_pem;    /* the new key's CSR; NULL: the new application is
+				 * issued onto a new UKEY with rd_ukey_issue */
+	const char *username;   /* the new application's user name, may be NULL (the clerk fills it) */
+	const char *note;
+	time_t requested_at;
+	bool in_person;
+} rd_reissue_opts;
+rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, char new_no[32], bool *queued,
+			rd_err *e);
+
+/* Change of information: a revocation request (affiliationChanged or
+ * superseded) and a new draft copied from the application (rd_app_copy)
+ * with the subject carried over and the changes applied, linked to the old
+ * one (copied_from and the request's new_app_no). */
+typedef struct rd_change_opts {
+	const char *reason;
+	const char *username;   /* the new application's user name (NULL: left for the clerk) */
+	const char *subject_name, *org_name, *uscc; /* NULL: unchanged */
+	const char *note;
+	time_t requested_at;
+} rd_change_opts;
+rd_code rd_life_change(rd_ctx *ctx, const char *no, const rd_change_opts *o, char new_no[32], rd_err *e);
+
+/* Organization ceased (注销): one pending request with
+ * cessationOfOperation for every issued or activated application of the
+ * credit code, in one transaction, sharing a batch id and the evidence
+ * document (stored by SHA-256 under data_dir/evidence). */
+rd_code rd_life_ceased(rd_ctx *ctx, const char *uscc, const char *evidence_path, const char *note,
+		       time_t ceased_on, time_t requested_at, char batch[40], int *count, rd_err *e);
+
+/* Expiry.  Certificates of issued or activated applications expiring
+ * within days; with notify, the agent of each is told once per
+ * certificate through the outbox. */
+typedef struct rd_expiring {
+	char no[32], state[24], serial_hex[48];
+	time_t not_after;
+	int days_left;
+	bool notified;          /* queued a message now */
+} rd_expiring;
+typedef int (*rd_expiring_fn)(void *ud, const rd_expiring *x);
+rd_code rd_life_expiring(rd_ctx *ctx, int days, bool notify, rd_expiring_fn fn, void *ud, int *queued, rd_err *e);
+/* Admin (the daily job): issued/activated applications past notAfter -> expired. */
+rd_code rd_life_expire_due(rd_ctx *ctx, int *moved, rd_err *e);
+
+/* Retention and archives.  An archive is JSON lines ({"t":table,"r":row})
+ * followed by one manifest line: counts, the SHA-256 of the content, the
+ * audit chain head, and an Ed25519 signature by a key derived from the RA's
+ * key file (so any holder of the public key can check it, and only the RA
+ * can make it). */
+typedef struct rd_archive_info {
+	char path[1024];
+	time_t before, created_at;
+	int64_t lines, applications, audit_rows;
+	char content_sha256[65], file_sha256[65];
+	char public_key[65];    /* hex */
+	char audit_last_hash[65];
+	int64_t audit_head_entries;
+	bool key_is_ours;       /* the key is this RA's (or the one given) */
+} rd_archive_info;
+/* Admin. */
+rd_code rd_archive_export(rd_ctx *ctx, time_t before, const char *out_path, rd_archive_info *info, rd_err *e);
+/* Admin, auditor.  public_key_hex NULL: this RA's key (when the key file is
+ * loaded).  RD_E_DATA naming the line or field that does not hold. */
+rd_code rd_archive_verify(rd_ctx *ctx, const char *path, const char *public_key_hex, rd_archive_info *info,
+			  rd_err *e);
+/* Admin: removes the personal data of applications created before
+ * `before`, once every one of them is past its retention ([retention]
+ * years after the certificate expires, or after it was closed) and is in
+ * the verified archive.  Refuses naming the first record still kept. */
+rd_code rd_archive_purge(rd_ctx *ctx, time_t before, const char *archive_path, int *purged, rd_err *e);
+/* The end of the retention of a record closed or expiring at t. */
+time_t rd_retention_until(time_t t, int years);
+/* The status bar's count (rd_pending_counts calls it). */
+rd_code rd_life_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
 
 #endif
