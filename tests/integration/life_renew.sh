@@ -1,7 +1,7 @@
 #!/bin/bash
 # Renewal, lost-UKEY reissue, change of information, expiry and archives
 # against the real cfssl CA.
-. "$SRCDIR/tests/integration/life_lib.sh"
+. "$SRCDIR/tests/integration/lib_life.sh"
 LIFE_EXTRA_CONF=$'[renewal]\nwindow_days = 365'
 life_setup
 

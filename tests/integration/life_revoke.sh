@@ -2,7 +2,7 @@
 # Revocation against the real cfssl CA: the written request and its promise,
 # four eyes, the outbox, cfssl's certdb showing the reason, refusals audited
 # and the state unchanged, the single-clerk exception, a ceased organization.
-. "$SRCDIR/tests/integration/life_lib.sh"
+. "$SRCDIR/tests/integration/lib_life.sh"
 LIFE_EXTRA_CONF=$'[revocation]\nsingle_clerk_key_compromise = yes'
 life_setup
 

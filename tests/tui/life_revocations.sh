@@ -3,7 +3,7 @@
 # until the RA's promise, overdue requests are marked on the screen and in
 # the status bar, and a reviewer approves from the list.
 . "$SRCDIR/tests/tui/lib.sh"
-. "$SRCDIR/tests/integration/life_lib.sh"
+. "$SRCDIR/tests/integration/lib_life.sh"
 life_setup
 A=$(issued individual)
 B=$(issued individual)
