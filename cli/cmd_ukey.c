@@ -8,7 +8,7 @@
 
 #include "ukey/ukey.h"
 
-#define SUBCMDS "add, list, tokens, issue, resume, handover, unblock, passwd, orphans, reset, mark"
+#define SUBCMDS "add, list, tokens, issue, resume, renew, handover, unblock, passwd, orphans, reset, mark"
 
 static void row(const char *label, const char *value)
 {
@@ -228,6 +228,48 @@ static int ukey_issue(cli *c, int argc, char **argv, const char *const *vopts, b
 	return 0;
 }
 
+/* Renewal onto the same UKEY: the subscriber's PIN, then the verification
+ * answer (or --id-sighted) and the fee as for 'cert renew'. */
+static int ukey_renew(cli *c, int argc, char **argv, const char *const *vopts)
+{
+	const char *no = cli_arg(argc, argv, 1, vopts), *amount = cli_opt(argc, argv, "--amount");
+	rd_ukey_issue_opts uo = {cli_opt(argc, argv, "--serial"), NULL, c->json ? NULL : on_step, NULL};
+	rd_renew_opts o = {0};
+	rd_ukey_outcome out;
+	bool resume = cli_flag(argc, argv, "--resume");
+	char *pin = NULL, *answer = NULL, receipt[48] = "";
+	rd_code rc;
+	if (!no || cli_arg(argc, argv, 2, vopts))
+		return cli_usage("ukey", _("ukey renew NO [--serial S] [--id-sighted] [--resume]"));
+	o.id_sighted = cli_flag(argc, argv, "--id-sighted");
+	o.method = cli_opt(argc, argv, "--method");
+	o.ref = cli_opt(argc, argv, "--ref");
+	if (amount && rd_money_parse(amount, "--amount", &o.amount, &c->err) != RD_OK)
+		return cli_fail("ukey renew", &c->err);
+	if (cli_read_secret("RADESK_UKEY_PIN", _("Subscriber's UKEY PIN: "), false, &pin, &c->err) != RD_OK)
+		return cli_fail("ukey renew", &c->err);
+	if (!resume && !o.id_sighted) {
+		if (cli_read_secret("RADESK_ANSWER", _("Verification answer: "), false, &answer, &c->err) != RD_OK) {
+			rd_secret_free(pin, 0);
+			return cli_fail("ukey renew", &c->err);
+		}
+		o.answer = answer;
+	}
+	rc = rd_ukey_renew(c->ctx, no, pin, &o, resume, &uo, &out, receipt, &c->err);
+	rd_secret_free(pin, 0);
+	if (answer)
+		rd_secret_free(answer, 0);
+	if (c->json)
+		outcome_json(&out);
+	else if (out.no[0] && (rc == RD_OK || out.awaiting))
+		outcome_text(&out);
+	if (rc != RD_OK)
+		return cli_fail("ukey renew", &c->err);
+	if (!c->json && receipt[0])
+		row(_("receipt"), receipt);
+	return 0;
+}
+
 static int ukey_handover(cli *c, const char *no)
 {
 	if (rd_ukey_handover(c->ctx, no, &c->err) != RD_OK)
@@ -313,8 +355,9 @@ static int ukey_passwd(cli *c, const char *serial)
 
 int cli_cmd_ukey(cli *c, int argc, char **argv)
 {
-	static const char *const vopts[] = {"--model", "--state", "--serial", "--receipt-pdf", "--reason", NULL};
-	static const char *const flags[] = {"--inserted", "--no-receipt", "--id-sighted", NULL};
+	static const char *const vopts[] = {"--model", "--state", "--serial", "--receipt-pdf", "--reason",
+					    "--amount", "--method", "--ref", NULL};
+	static const char *const flags[] = {"--inserted", "--no-receipt", "--id-sighted", "--resume", NULL};
 	const char *sub = cli_arg(argc, argv, 0, vopts), *arg1 = cli_arg(argc, argv, 1, vopts);
 	int status;
 	if ((status = cli_check_opts("ukey", argc, argv, vopts, flags)) != 0)
@@ -331,6 +374,8 @@ int cli_cmd_ukey(cli *c, int argc, char **argv)
 		return ukey_issue(c, argc, argv, vopts, !strcmp(sub, "resume"));
 	if (!strcmp(sub, "mark"))
 		return ukey_mark(c, argc, argv, vopts);
+	if (!strcmp(sub, "renew"))
+		return ukey_renew(c, argc, argv, vopts);
 	if (strcmp(sub, "handover") && strcmp(sub, "unblock") && strcmp(sub, "passwd") && strcmp(sub, "orphans") &&
 	    strcmp(sub, "reset"))
 		return cli_usage("ukey", _("no subcommand '%s'; use %s"), sub, SUBCMDS);

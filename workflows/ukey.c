@@ -424,6 +424,7 @@ typedef struct issue {
 	rd_ukey_session *s;
 	rd_ukey_keyref key;
 	double t0;
+	char *receipt;          /* renewal: the fee's receipt number (48 bytes), may be NULL */
 } issue;
 
 static void progress(issue *is, rd_ukey_step step, const char *detail)
@@ -1073,5 +1074,255 @@ rd_code rd_ukey_change_user_pin(rd_ctx *ctx, const char *serial, const char *old
 	    (rc = rd_ukey_change_pin(t.s, old_pin, new_pin, e)) == RD_OK)
 		rc = stock_save(ctx, &t.row, "ukey.passwd", rd_details("application", t.row.app_no, (const char *)NULL), e);
 	token_close(&t);
+	return rc;
+}
+
+/* ---- renewal onto the same UKEY ---------------------------------------------------------- */
+/* The new key pair is made on the token the application's certificate is
+ * on; the old key and its (now superseded) certificate are deleted from the
+ * token only once the new certificate is written and read back, so the
+ * token always holds one working key.  The superseded certificate stays in
+ * the RA's records and the CA's; the subscriber's software then never picks
+ * the old key by mistake. */
+static rd_code renew_locate(issue *is, const char *serial, rd_err *e)
+{
+	rd_code rc;
+	if (rd_stock_by_app(is->ctx->db, is->app.id, &is->row, NULL) != RD_OK || strcmp(is->row.state, "issued"))
+		return rd_fail_at(e, RD_E_REFUSED, "ukey",
+				  _("application %s has no issued UKEY; renew it with a CSR file ('cert renew')"), is->app.no);
+	if (serial && *serial && strcmp(serial, is->row.serial))
+		return rd_fail_at(e, RD_E_REFUSED, "--serial", _("application %s is on UKEY %s, not on %s"), is->app.no,
+				  is->row.serial, serial);
+	if ((rc = dev_open(is->ctx, is->opts ? is->opts->dev : NULL, &is->dev, e)) != RD_OK)
+		return rc;
+	rc = find_token(is->dev.u, is->row.serial, NULL, 0, &is->tok, e);
+	if (rc == RD_OK && strcmp(is->tok.serial, is->row.serial))
+		rc = RD_E_NOTFOUND;
+	if (rc == RD_E_NOTFOUND)
+		return rd_fail_at(e, RD_E_NOTFOUND, "ukey", _("insert UKEY %s (application %s)"), is->row.serial,
+				  is->app.no);
+	if (rc != RD_OK)
+		return rc;
+	rd_strlcpy(is->out->serial, is->row.serial, sizeof is->out->serial);
+	rd_strlcpy(is->out->model, is->row.model[0] ? is->row.model : is->tok.model, sizeof is->out->model);
+	return open_session(is, e);
+}
+
+/* The key made by an earlier renewal that waits for the CA: the one key on
+ * the token without a certificate. */
+static rd_code renew_pending_key(issue *is, rd_err *e)
+{
+	rd_ukey_keyinfo keys[16];
+	size_t n = 0, found = 0;
+	const char *id = NULL;
+	rd_code rc = rd_ukey_keys(is->s, keys, RD_ARRAY_LEN(keys), &n, e);
+	if (rc != RD_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].has_private && !keys[i].has_cert && strcmp(keys[i].id_hex, is->row.key_id) && !found++)
+			id = keys[i].id_hex;
+	if (found != 1)
+		return rd_fail_at(e, RD_E_DATA, "ukey",
+				  _("UKEY %s holds %zu keys without a certificate; the renewed key cannot be told apart"),
+				  is->row.serial, found);
+	return rd_ukey_find_key(is->s, id, &is->key, e);
+}
+
+/* Writes the application's current certificate onto the new key, checks it,
+ * deletes the old key and records the stock row. */
+static rd_code renew_write(issue *is, const char *old_serial, rd_err *e)
+{
+	rd_cert_info ci;
+	char serial[64] = "", old_key[41];
+	size_t gone = 0;
+	rd_code rc;
+	memset(&ci, 0, sizeof ci);
+	if ((rc = rd_cert_current(is->ctx, is->app.no, &ci, e)) != RD_OK)
+		return rc;
+	progress(is, RD_UKEY_STEP_CA, ci.serial_hex);
+	if (same_serial(ci.serial_hex, old_serial)) {
+		rd_cert_info_free(&ci);
+		return rd_fail_at(e, RD_E_DATA, "certificate", _("the current certificate of %s is still the old one (%s)"),
+				  is->app.no, old_serial);
+	}
+	rc = rd_ukey_store_cert(is->s, &is->key, ci.pem, ci.chain_pem, key_label(is), e);
+	if (rc == RD_OK) {
+		progress(is, RD_UKEY_STEP_WRITE, NULL);
+		rc = rd_ukey_check_cert(is->s, &is->key, serial, sizeof serial, e);
+	}
+	if (rc == RD_OK && !same_serial(serial, ci.serial_hex))
+		rc = rd_fail_at(e, RD_E_DATA, "certificate",
+				_("the certificate on UKEY %s has serial %s, not the application's %s"), is->row.serial,
+				serial, ci.serial_hex);
+	if (rc == RD_OK) {
+		progress(is, RD_UKEY_STEP_VERIFY, serial);
+		rd_strlcpy(old_key, is->row.key_id, sizeof old_key);
+		/* the old key goes only now; a key already gone is no error */
+		if (old_key[0] && strcmp(old_key, is->key.id_hex) &&
+		    rd_ukey_delete(is->s, old_key, &gone, NULL) != RD_OK)
+			gone = 0;
+		rd_strlcpy(is->out->cert_serial, ci.serial_hex, sizeof is->out->cert_serial);
+		is->out->not_before = ci.not_before;
+		is->out->not_after = ci.not_after;
+		rd_strlcpy(is->row.key_id, is->key.id_hex, sizeof is->row.key_id);
+		rd_strlcpy(is->row.cert_serial, ci.serial_hex, sizeof is->row.cert_serial);
+		rd_strlcpy(is->row.step, "done", sizeof is->row.step);
+		rc = stock_save(is->ctx, &is->row, "ukey.renewed",
+				rd_details("application", is->app.no, "key_id", is->key.id_hex, "certificate",
+					   ci.serial_hex, "old_key_id", old_key, "old_certificate", old_serial,
+					   "old_key_deleted", gone ? "yes" : "no", (const char *)NULL),
+				e);
+	}
+	rd_cert_info_free(&ci);
+	if (rc == RD_OK)
+		progress(is, RD_UKEY_STEP_DONE, is->row.serial);
+	return rc;
+}
+
+/* Asks the CA now; RD_OK when the renewed certificate is recorded. */
+static rd_code renew_ask_ca(issue *is, const char *old_serial, rd_err *e)
+{
+	rd_ca_batch batch;
+	rd_careq_info req;
+	rd_cert_info ci;
+	rd_err ce;
+	bool renewed;
+	rd_code rc;
+	rd_err_clear(&ce);
+	memset(&batch, 0, sizeof batch);
+	memset(&ci, 0, sizeof ci);
+	rd_ca_submit(is->ctx, is->app.no, NULL, NULL, &batch, &ce);
+	memset(&req, 0, sizeof req);
+	rd_ca_request_get(is->ctx, is->app.no, &req, NULL);
+	if (req.id[0])
+		rd_strlcpy(is->out->ca_request, req.id, sizeof is->out->ca_request);
+	renewed = rd_cert_current(is->ctx, is->app.no, &ci, NULL) == RD_OK && !same_serial(ci.serial_hex, old_serial);
+	rd_cert_info_free(&ci);
+	if (renewed)
+		return RD_OK;
+	rd_strlcpy(is->out->ca_reason, req.reason[0] ? req.reason : ce.msg, sizeof is->out->ca_reason);
+	if (!strcmp(req.state, "failed"))
+		return rd_fail_at(e, RD_E_REFUSED, "ca",
+				  _("the CA refused the renewal: %s; the new key on UKEY %s has no certificate: list it with "
+				    "'ukey orphans %s'"),
+				  is->out->ca_reason, is->row.serial, is->row.serial);
+	is->out->awaiting = true;
+	if (strcmp(is->row.step, "renewing")) {
+		rd_strlcpy(is->row.step, "renewing", sizeof is->row.step);
+		rc = stock_save(is->ctx, &is->row, "ukey.renew_await",
+				rd_details("application", is->app.no, "key_id", is->key.id_hex, "request", req.id,
+					   "reason", is->out->ca_reason, (const char *)NULL),
+				e);
+		if (rc != RD_OK)
+			return rc;
+	}
+	return rd_fail_at(e, RD_E_UPSTREAM, "ca",
+			  _("the CA has not answered (%s). The new key stays on UKEY %s and the old certificate stays "
+			    "valid; run 'radesk ukey renew %s --resume' once the certificate has arrived"),
+			  is->out->ca_reason[0] ? is->out->ca_reason : _("no answer"), is->row.serial, is->app.no);
+}
+
+/* A fresh renewal: new key, CSR on the token, the desk's checks. */
+static rd_code renew_start(issue *is, const rd_renew_opts *o, rd_err *e)
+{
+	const char *fields[4], *values[4];
+	rd_ukey_rdn rdn[4];
+	size_t n = rd_ukey_subject_of(&is->rec, fields, values, RD_ARRAY_LEN(fields));
+	rd_renew_opts ro = *o;
+	char *csr = NULL, id[40] = "", receipt[48] = "";
+	rd_code rc;
+	if (!strcmp(is->row.step, "renewing"))
+		return rd_fail_at(e, RD_E_REFUSED, "ukey",
+				  _("a renewal of %s waits for the CA already; finish it with 'ukey renew %s --resume'"),
+				  is->app.no, is->app.no);
+	for (size_t i = 0; i < n; i++)
+		rdn[i] = (rd_ukey_rdn){fields[i], values[i]};
+	if ((rc = rd_ukey_generate(is->s, is->keytype, key_label(is), &is->key, e)) != RD_OK)
+		return rc;
+	progress(is, RD_UKEY_STEP_KEYGEN, is->key.id_hex);
+	rc = rd_ukey_csr(is->s, &is->key, rdn, n, &csr, e);
+	if (rc == RD_OK) {
+		progress(is, RD_UKEY_STEP_CSR, NULL);
+		ro.csr_pem = csr;
+		rc = rd_life_renew(is->ctx, is->app.no, &ro, id, receipt, e);
+	}
+	free(csr);
+	if (rc != RD_OK) {
+		/* refused (answer, window, fee): no orphan key is left behind */
+		if (rd_ukey_delete(is->s, is->key.id_hex, NULL, NULL) != RD_OK && e)
+			rd_err_prefix(e, _("the new key %s could not be deleted from UKEY %s"), is->key.id_hex,
+				      is->row.serial);
+		return rc;
+	}
+	rd_strlcpy(is->out->ca_request, id, sizeof is->out->ca_request);
+	if (is->receipt)
+		rd_strlcpy(is->receipt, receipt, 48);
+	progress(is, RD_UKEY_STEP_ENROLL, id);
+	return RD_OK;
+}
+
+rd_code rd_ukey_renew(rd_ctx *ctx, const char *no, const char *pin, const rd_renew_opts *o, bool resume,
+		      const rd_ukey_issue_opts *opts, rd_ukey_outcome *out, char receipt[48], rd_err *e)
+{
+	rd_ukey_outcome local;
+	issue *is;
+	char old_serial[48];
+	rd_code rc;
+	if (!out)
+		out = &local;
+	memset(out, 0, sizeof *out);
+	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
+		return rc;
+	if (!pin || !*pin)
+		return rd_fail_at(e, RD_E_INVALID, "pin", _("the subscriber's PIN is needed"));
+	if (!resume && !o)
+		return rd_fail_at(e, RD_E_INVALID, "answer", _("renewal needs the verification answer or the ID sighted again"));
+	if (!(is = calloc(1, sizeof *is)))
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	is->ctx = ctx;
+	is->opts = opts;
+	is->out = out;
+	is->resume = resume;
+	is->receipt = receipt;
+	if (receipt)
+		receipt[0] = '\0';
+	if ((rc = load_application(is, no, e)) != RD_OK)
+		goto done;
+	rd_strlcpy(out->no, is->app.no, sizeof out->no);
+	if ((rc = renew_locate(is, opts ? opts->serial : NULL, e)) != RD_OK)
+		goto done;
+	if ((rc = rd_ukey_login(is->s, pin, e)) != RD_OK)
+		goto done;
+	is->t0 = now_ms();
+	rd_strlcpy(old_serial, is->row.cert_serial, sizeof old_serial);
+	if (resume) {
+		if (strcmp(is->row.step, "renewing")) {
+			rc = rd_fail_at(e, RD_E_REFUSED, "ukey", _("no renewal of %s waits for the CA"), is->app.no);
+			goto done;
+		}
+		out->resumed = true;
+		rc = renew_pending_key(is, e);
+	} else {
+		rc = renew_start(is, o, e);
+	}
+	if (rc == RD_OK && (rc = renew_ask_ca(is, old_serial, e)) == RD_OK) {
+		rc = renew_write(is, old_serial, e);
+		if (rc == RD_OK)
+			out->pin_to_cert_ms = now_ms() - is->t0;
+	}
+done:
+	if (is->row.id) {
+		rd_strlcpy(out->ukey_state, is->row.state, sizeof out->ukey_state);
+		rd_strlcpy(out->key_id, is->key.id_hex[0] ? is->key.id_hex : is->row.key_id, sizeof out->key_id);
+	}
+	if (is->app.id) {
+		rd_app_state now;
+		if (rd_desk_app_get(ctx->db, is->app.no, &now, NULL) == RD_OK)
+			rd_strlcpy(out->app_state, now.state, sizeof out->app_state);
+	}
+	rd_ukey_session_close(is->s);
+	dev_close(&is->dev);
+	rd_memzero(&is->rec, sizeof is->rec);
+	free(is);
 	return rc;
 }

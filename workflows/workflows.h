@@ -712,4 +712,22 @@ time_t rd_retention_until(time_t t, int years);
 /* The status bar's count (rd_pending_counts calls it). */
 rd_code rd_life_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
 
+
+/* Clerk: renewal onto the same UKEY (issue 8).  The application's issued
+ * UKEY must be inserted (opts->serial, when given, must be it); the
+ * subscriber's PIN logs in; a NEW key pair of the product's type is made on
+ * the token and its CSR signed there, then rd_life_renew (o: answer or ID
+ * sighted, fee; o->csr_pem is ignored) checks and queues it.  When the desk
+ * refuses (wrong answer, outside the window, fee), the new key is deleted
+ * from the token and its error returned.  Then the CA is asked (rd_ca_submit);
+ * the new certificate and chain are written onto the new key and read back,
+ * and only then the old key pair and its superseded certificate are deleted
+ * from the token (the superseded certificate stays in the records); the
+ * stock row gets the new key id, audited as ukey.renewed.  When the CA does
+ * not answer: RD_E_UPSTREAM with out->awaiting, the new key stays on the
+ * token, the old one stays usable; finish with resume = true (o unused).
+ * receipt (may be NULL) gets the fee's receipt number. */
+rd_code rd_ukey_renew(rd_ctx *ctx, const char *no, const char *pin, const rd_renew_opts *o, bool resume,
+		      const rd_ukey_issue_opts *opts, rd_ukey_outcome *out, char receipt[48], rd_err *e);
+
 #endif
