@@ -110,11 +110,41 @@ expect_rc 1 "a second renewal with the same window and nothing waiting" \
 	env RADESK_UKEY_PIN=$PIN rdas clerk ukey renew "$NO" --resume
 like "$ERR" "no renewal of $NO waits" "nothing to resume"
 
+# ---- the CA does not answer: the new key waits on the token, --resume finishes ----------------
+cfssl_ca_stop "$TESTTMP/ca"
+env RADESK_UKEY_PIN=$PIN RADESK_ANSWER="$ANSWER" rdas clerk ukey renew "$NO" --method cash \
+	>"$TESTTMP/down.out" 2>"$TESTTMP/down.err"
+is "$?" 4 "CA down: exit 4"
+ERR=$(cat "$TESTTMP/down.err")
+like "$ERR" "the CA has not answered" "said plainly"
+like "$ERR" "ukey renew $NO --resume" "and how to finish"
+is "$(privkeys)" 2 "the new key waits on the token next to the old one"
+is "$(sqlite3 "$(desk_db)" "SELECT key_id || ',' || step FROM ukeys WHERE serial = '$S1'")" "$NEWKID,renewing" \
+	"the stock row keeps the working key and says a renewal waits"
+expect_rc 1 "a second renewal is refused while one waits" \
+	env RADESK_UKEY_PIN=$PIN RADESK_ANSWER="$ANSWER" rdas clerk ukey renew "$NO" --method cash
+like "$ERR" "waits for the CA already" "the waiting renewal is named"
+is "$(privkeys)" 2 "and made no third key"
+cfssl_ca_start "$TESTTMP/ca" >/dev/null || notok "the CA comes back"
+sed -i "s|^url = .*|url = $CA_URL|" "$RADESK_CONFIG"
+RADESK_FIXED_TIME=$(date -u -d "$END - 9 days" +%Y-%m-%dT%H:%M:%S)
+expect_rc 0 "resume once the CA is back" env RADESK_UKEY_PIN=$PIN rdas clerk ukey renew "$NO" --resume
+RESKID=$(printf '%s\n' "$OUT" | sed -n 's/^key id *//p')
+RESSER=$(printf '%s\n' "$OUT" | sed -n 's/^certificate *//p')
+check "a third key" test -n "$RESKID" -a "$RESKID" != "$NEWKID" -a "$RESKID" != "$OLDKID"
+is "$(privkeys)" 1 "the renewed key alone is left"
+P11 --read-object --type cert --id "$RESKID" -o "$TESTTMP/res.der" >/dev/null
+is "$(openssl x509 -inform DER -in "$TESTTMP/res.der" -noout -serial | cut -d= -f2 | sernorm)" \
+	"$(printf %s "$RESSER" | sernorm)" "its certificate is on the token"
+is "$(sqlite3 "$(desk_db)" "SELECT key_id || ',' || step FROM ukeys WHERE serial = '$S1'")" "$RESKID,done" \
+	"the stock row has the resumed key"
+is "$(sqlite3 "$(desk_db)" "SELECT count(*) FROM certificates WHERE status = 'superseded'")" 2 "two superseded certificates"
+
 # ---- secrets appear nowhere -----------------------------------------------------------------
 as auditor --json audit list >"$TESTTMP/audit.json"
 sqlite3 "$(desk_db)" .dump >"$TESTTMP/dump.sql"
 like "$(cat "$TESTTMP/audit.json")" '"action":"ukey.renewed"' "ukey.renewed is in the audit list"
-for f in audit.json dump.sql renew.out renew.err; do
+for f in audit.json dump.sql renew.out renew.err down.out down.err; do
 	unlike "$(cat "$TESTTMP/$f")" "$PIN|$ANSWER|wrong-school" "neither PIN nor answer in $f"
 done
 expect_rc 0 "the audit chain holds" as auditor audit verify
