@@ -370,3 +370,26 @@ void ui_form_draw(ui *u, ui_form *f, ui_rect r)
 			ui_text(y, bx + boxw + 2, r.x + r.w - bx - boxw - 2 - errw_cut, UI_A_ERROR, fl->err);
 	}
 }
+
+ui_result ui_form_dispatch(ui *u, ui_form *f, int action, int save_action, ui_form_submit_fn submit, void *ud,
+			   const char *invalid)
+{
+	ui_form_event ev;
+	if (action == save_action)
+		ev = ui_form_validate(f) ? UI_FORM_EV_SUBMIT : UI_FORM_EV_INVALID;
+	else
+		ev = ui_form_action(f, action);
+	switch (ev) {
+	case UI_FORM_EV_SUBMIT:
+		submit(u, ud);
+		return UI_HANDLED;
+	case UI_FORM_EV_INVALID:
+		ui_msg_error(u, "%s", invalid ? invalid : _("correct the fields marked first"));
+		return UI_HANDLED;
+	case UI_FORM_EV_NONE:
+		return UI_HANDLED;
+	case UI_FORM_EV_UNHANDLED:
+		break;
+	}
+	return UI_UNHANDLED;
+}

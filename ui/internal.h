@@ -195,6 +195,13 @@ void ui_form_free(ui_form *f);
 void ui_form_clear(ui_form *f); /* empty every field and error; focus the first */
 ui_form_event ui_form_action(ui_form *f, int action);
 ui_form_event ui_form_input(ui_form *f, int key); /* a typed character */
+/* How a form screen answers an action its own keys did not take: the
+ * form's keys, and submit(u, ud) on Enter on the last field or on
+ * save_action (-1: none) once every field is valid; otherwise `invalid`
+ * (NULL: "correct the fields marked first") on the message line. */
+typedef void (*ui_form_submit_fn)(ui *u, void *ud);
+ui_result ui_form_dispatch(ui *u, ui_form *f, int action, int save_action, ui_form_submit_fn submit, void *ud,
+			   const char *invalid);
 /* Draws labels (aligned by display width), boxes, required marks and
  * errors; sets the cursor in the focused field.  A form taller than r
  * scrolls so that the focused field is always shown, with arrows at the

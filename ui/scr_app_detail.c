@@ -413,21 +413,15 @@ static void do_cancel(ui *u, cancel_state *st)
 	ui_msg(u, _("application %s cancelled"), no);
 }
 
+static void cancel_form(ui *u, void *st)
+{
+	do_cancel(u, st);
+}
+
 static ui_result cancel_action(ui *u, ui_screen *s, int action)
 {
 	cancel_state *st = s->state;
-	switch (ui_form_action(&st->form, action)) {
-	case UI_FORM_EV_SUBMIT:
-		do_cancel(u, st);
-		return UI_HANDLED;
-	case UI_FORM_EV_INVALID:
-		ui_msg_error(u, "%s", _("give a reason"));
-		return UI_HANDLED;
-	case UI_FORM_EV_NONE:
-		return UI_HANDLED;
-	default:
-		return UI_UNHANDLED;
-	}
+	return ui_form_dispatch(u, &st->form, action, -1, cancel_form, st, _("give a reason"));
 }
 
 static ui_result cancel_input(ui *u, ui_screen *s, int key)

@@ -229,28 +229,15 @@ static void save(ui *u, add_state *st)
 	ui_msg(u, _("operator %s added"), who);
 }
 
+static void save_form(ui *u, void *st)
+{
+	save(u, st);
+}
+
 static ui_result add_action(ui *u, ui_screen *s, int action)
 {
 	add_state *st = s->state;
-	if (action == ADD_SAVE) {
-		if (ui_form_validate(&st->form))
-			save(u, st);
-		else
-			ui_msg_error(u, "%s", _("correct the fields marked first"));
-		return UI_HANDLED;
-	}
-	switch (ui_form_action(&st->form, action)) {
-	case UI_FORM_EV_SUBMIT:
-		save(u, st);
-		return UI_HANDLED;
-	case UI_FORM_EV_INVALID:
-		ui_msg_error(u, "%s", _("correct the fields marked first"));
-		return UI_HANDLED;
-	case UI_FORM_EV_NONE:
-		return UI_HANDLED;
-	default:
-		return UI_UNHANDLED;
-	}
+	return ui_form_dispatch(u, &st->form, action, ADD_SAVE, save_form, st, NULL);
 }
 
 static ui_result add_input(ui *u, ui_screen *s, int key)

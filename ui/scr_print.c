@@ -206,6 +206,11 @@ static void do_print(ui *u, print_state *st)
 	free(printer);
 }
 
+static void preview_form(ui *u, void *st)
+{
+	preview(u, st);
+}
+
 static ui_result print_action(ui *u, ui_screen *s, int action)
 {
 	print_state *st = s->state;
@@ -217,18 +222,7 @@ static ui_result print_action(ui *u, ui_screen *s, int action)
 		do_print(u, st);
 		return UI_HANDLED;
 	}
-	switch (ui_form_action(&st->form, action)) {
-	case UI_FORM_EV_SUBMIT:
-		preview(u, st);
-		return UI_HANDLED;
-	case UI_FORM_EV_INVALID:
-		ui_msg_error(u, "%s", _("correct the fields marked first"));
-		return UI_HANDLED;
-	case UI_FORM_EV_NONE:
-		return UI_HANDLED;
-	default:
-		return UI_UNHANDLED;
-	}
+	return ui_form_dispatch(u, &st->form, action, -1, preview_form, st, NULL);
 }
 
 static ui_result print_input(ui *u, ui_screen *s, int key)

@@ -71,21 +71,15 @@ static void try_login(ui *u, login_state *st)
 	ui_reset(u, &ui_scr_home, NULL); /* closes this screen: st is gone */
 }
 
+static void login_form(ui *u, void *st)
+{
+	try_login(u, st);
+}
+
 static ui_result login_action(ui *u, ui_screen *s, int action)
 {
 	login_state *st = s->state;
-	switch (ui_form_action(&st->form, action)) {
-	case UI_FORM_EV_SUBMIT:
-		try_login(u, st);
-		return UI_HANDLED;
-	case UI_FORM_EV_INVALID:
-		ui_msg_error(u, "%s", _("give the operator name and the password"));
-		return UI_HANDLED;
-	case UI_FORM_EV_NONE:
-		return UI_HANDLED;
-	default:
-		return UI_UNHANDLED;
-	}
+	return ui_form_dispatch(u, &st->form, action, -1, login_form, st, _("give the operator name and the password"));
 }
 
 static ui_result login_input(ui *u, ui_screen *s, int key)

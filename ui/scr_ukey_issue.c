@@ -272,6 +272,11 @@ static void handover(ui *u, issue_state *st)
 	free(no);
 }
 
+static void issue_form(ui *u, void *st)
+{
+	run(u, st, false);
+}
+
 static ui_result issue_action(ui *u, ui_screen *s, int action)
 {
 	issue_state *st = s->state;
@@ -287,18 +292,7 @@ static ui_result issue_action(ui *u, ui_screen *s, int action)
 		handover(u, st);
 		return UI_HANDLED;
 	}
-	switch (ui_form_action(&st->form, action)) {
-	case UI_FORM_EV_SUBMIT:
-		run(u, st, false);
-		return UI_HANDLED;
-	case UI_FORM_EV_INVALID:
-		ui_msg_error(u, "%s", _("correct the fields marked first"));
-		return UI_HANDLED;
-	case UI_FORM_EV_NONE:
-		return UI_HANDLED;
-	default:
-		return UI_UNHANDLED;
-	}
+	return ui_form_dispatch(u, &st->form, action, -1, issue_form, st, NULL);
 }
 
 static ui_result issue_input(ui *u, ui_screen *s, int key)

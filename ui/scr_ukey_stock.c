@@ -228,28 +228,15 @@ static void sform_save(ui *u, sform_state *st)
 	}
 }
 
+static void sform_submit(ui *u, void *st)
+{
+	sform_save(u, st);
+}
+
 static ui_result sform_action(ui *u, ui_screen *s, int action)
 {
 	sform_state *st = s->state;
-	if (action == SF_SAVE) {
-		if (ui_form_validate(&st->form))
-			sform_save(u, st);
-		else
-			ui_msg_error(u, "%s", _("correct the fields marked first"));
-		return UI_HANDLED;
-	}
-	switch (ui_form_action(&st->form, action)) {
-	case UI_FORM_EV_SUBMIT:
-		sform_save(u, st);
-		return UI_HANDLED;
-	case UI_FORM_EV_INVALID:
-		ui_msg_error(u, "%s", _("correct the fields marked first"));
-		return UI_HANDLED;
-	case UI_FORM_EV_NONE:
-		return UI_HANDLED;
-	default:
-		return UI_UNHANDLED;
-	}
+	return ui_form_dispatch(u, &st->form, action, SF_SAVE, sform_submit, st, NULL);
 }
 
 static ui_result sform_input(ui *u, ui_screen *s, int key)
