@@ -334,6 +334,39 @@ static rd_code record_request(rd_ctx *ctx, struct record_args *a, const char *au
 	return rc;
 }
 
+/* A change or reissue made its new application as a copy; the revocation
+ * request that links them is recorded now.  If anything failed, the copy is
+ * cancelled so that no orphan draft is left, and the refusal audited. */
+static rd_code settle_copy(rd_ctx *ctx, struct record_args *a, const char *no, const char *copy, rd_code rc,
+			   const char *refusal, bool *queued, const char *cancel_reason, char new_no[32], rd_err *e)
+{
+	rd_err ignore;
+	if (rc != RD_OK) {
+		if (copy[0])
+			rd_app_cancel(ctx, copy, cancel_reason, &ignore);
+		return refused(ctx, refusal, no, rc, e);
+	}
+	a->new_app_no = copy;
+	if ((rc = record_request(ctx, a, refusal, NULL, queued, e)) != RD_OK) {
+		rd_app_cancel(ctx, copy, cancel_reason, &ignore);
+		return rc;
+	}
+	rd_strlcpy(new_no, copy, 32);
+	return RD_OK;
+}
+
+/* One open revocation request per application at a time. */
+static rd_code no_open_request(rd_ctx *ctx, int64_t app_id, const char *no, rd_err *e)
+{
+	rd_revreq_row open;
+	if (rd_revreq_open_for(ctx->db, app_id, &open, NULL) != RD_OK)
+		return RD_OK;
+	rd_revreq_row_free(&open);
+	return rd_fail_at(e, RD_E_CONFLICT, "application", _("application %s has an open revocation request already (%s)"),
+			  no, open.status);
+}
+
+
 rd_code rd_life_revoke_request(rd_ctx *ctx, const char *no, const rd_revoke_opts *o, int64_t *req_id,
 			       bool *queued, rd_err *e)
 {
@@ -1104,33 +1137,14 @@ rd_code rd_life_change(rd_ctx *ctx, const char *no, const rd_change_opts *o, cha
 		rc = revocable(ctx, no, &app, &cert, e);
 		rd_cert_info_free(&cert);
 	}
-	if (rc == RD_OK) {
-		rd_revreq_row open;
-		if (rd_revreq_open_for(ctx->db, app.id, &open, NULL) == RD_OK) {
-			rd_revreq_row_free(&open);
-			rc = rd_fail_at(e, RD_E_CONFLICT, "application",
-					_("application %s has an open revocation request already (%s)"), no, open.status);
-		}
-	}
+	if (rc == RD_OK)
+		rc = no_open_request(ctx, app.id, no, e);
 	if (rc == RD_OK)
 		rc = rd_app_copy(ctx, no, copy, e);
 	if (rc == RD_OK)
 		rc = apply_changes(ctx, no, copy, o, e);
-	if (rc != RD_OK) {
-		if (copy[0]) {
-			rd_err ignore;
-			rd_app_cancel(ctx, copy, _("change of information not recorded"), &ignore);
-		}
-		return refused(ctx, "cert.change_refused", no, rc, e);
-	}
-	a.new_app_no = copy;
-	if ((rc = record_request(ctx, &a, "cert.change_refused", NULL, NULL, e)) != RD_OK) {
-		rd_err ignore;
-		rd_app_cancel(ctx, copy, _("change of information not recorded"), &ignore);
-		return rc;
-	}
-	rd_strlcpy(new_no, copy, 32);
-	return RD_OK;
+	return settle_copy(ctx, &a, no, copy, rc, "cert.change_refused", NULL,
+			   _("change of information not recorded"), new_no, e);
 }
 
 rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, char new_no[32], bool *queued,
@@ -1176,34 +1190,15 @@ rd_code rd_life_reissue(rd_ctx *ctx, const char *no, const rd_reissue_opts *o, c
 	/* the old token: as given, else the one the application was issued on */
 	if (rc == RD_OK && !a.ukey_serial && rd_ukey_of_app(ctx, no, &old_ukey, NULL) == RD_OK && old_ukey.serial[0])
 		a.ukey_serial = old_ukey.serial;
-	if (rc == RD_OK) {
-		rd_revreq_row open;
-		if (rd_revreq_open_for(ctx->db, app.id, &open, NULL) == RD_OK) {
-			rd_revreq_row_free(&open);
-			rc = rd_fail_at(e, RD_E_CONFLICT, "application",
-					_("application %s has an open revocation request already (%s)"), no, open.status);
-		}
-	}
+	if (rc == RD_OK)
+		rc = no_open_request(ctx, app.id, no, e);
 	if (rc == RD_OK)
 		rc = rd_app_copy(ctx, no, copy, e);
 	keep.username = o->username;
 	if (rc == RD_OK)
 		rc = apply_changes(ctx, no, copy, &keep, e);
-	if (rc != RD_OK) {
-		if (copy[0]) {
-			rd_err ignore;
-			rd_app_cancel(ctx, copy, _("reissue not recorded"), &ignore);
-		}
-		return refused(ctx, "cert.reissue_refused", no, rc, e);
-	}
-	a.new_app_no = copy;
-	if ((rc = record_request(ctx, &a, "cert.reissue_refused", NULL, queued, e)) != RD_OK) {
-		rd_err ignore;
-		rd_app_cancel(ctx, copy, _("reissue not recorded"), &ignore);
-		return rc;
-	}
-	rd_strlcpy(new_no, copy, 32);
-	return RD_OK;
+	return settle_copy(ctx, &a, no, copy, rc, "cert.reissue_refused", queued, _("reissue not recorded"),
+			   new_no, e);
 }
 
 struct ceased_find {

@@ -767,6 +767,26 @@ static void device_advice(issue *is, rd_code rc, rd_err *e)
 			      is->app.no, is->row.serial);
 }
 
+/* Where issuance or renewal ended (UKEY state, key, application state) for
+ * the caller, then the session, the device and the run's memory go. */
+static rd_code issue_end(rd_ctx *ctx, issue *is, rd_ukey_outcome *out, const char *key_id, rd_code rc)
+{
+	if (is->row.id) {
+		rd_strlcpy(out->ukey_state, is->row.state, sizeof out->ukey_state);
+		rd_strlcpy(out->key_id, key_id, sizeof out->key_id);
+	}
+	if (is->app.id) {
+		rd_app_state now;
+		if (rd_desk_app_get(ctx->db, is->app.no, &now, NULL) == RD_OK)
+			rd_strlcpy(out->app_state, now.state, sizeof out->app_state);
+	}
+	rd_ukey_session_close(is->s);
+	dev_close(&is->dev);
+	rd_memzero(&is->rec, sizeof is->rec);
+	free(is);
+	return rc;
+}
+
 static rd_code issue_run(rd_ctx *ctx, const char *no, const char *pin, const rd_ukey_issue_opts *opts,
 			 rd_ukey_outcome *out, bool resume, rd_err *e)
 {
@@ -812,20 +832,7 @@ static rd_code issue_run(rd_ctx *ctx, const char *no, const char *pin, const rd_
 	rc = write_certificate(is, e);
 done:
 	device_advice(is, rc, e);
-	if (is->row.id) {
-		rd_strlcpy(out->ukey_state, is->row.state, sizeof out->ukey_state);
-		rd_strlcpy(out->key_id, is->row.key_id, sizeof out->key_id);
-	}
-	if (is->app.id) {
-		rd_app_state now;
-		if (rd_desk_app_get(ctx->db, is->app.no, &now, NULL) == RD_OK)
-			rd_strlcpy(out->app_state, now.state, sizeof out->app_state);
-	}
-	rd_ukey_session_close(is->s);
-	dev_close(&is->dev);
-	rd_memzero(&is->rec, sizeof is->rec);
-	free(is);
-	return rc;
+	return issue_end(ctx, is, out, is->row.key_id, rc);
 }
 
 rd_code rd_ukey_issue(rd_ctx *ctx, const char *no, const char *pin, const rd_ukey_issue_opts *opts,
@@ -1311,18 +1318,5 @@ rd_code rd_ukey_renew(rd_ctx *ctx, const char *no, const char *pin, const rd_ren
 			out->pin_to_cert_ms = now_ms() - is->t0;
 	}
 done:
-	if (is->row.id) {
-		rd_strlcpy(out->ukey_state, is->row.state, sizeof out->ukey_state);
-		rd_strlcpy(out->key_id, is->key.id_hex[0] ? is->key.id_hex : is->row.key_id, sizeof out->key_id);
-	}
-	if (is->app.id) {
-		rd_app_state now;
-		if (rd_desk_app_get(ctx->db, is->app.no, &now, NULL) == RD_OK)
-			rd_strlcpy(out->app_state, now.state, sizeof out->app_state);
-	}
-	rd_ukey_session_close(is->s);
-	dev_close(&is->dev);
-	rd_memzero(&is->rec, sizeof is->rec);
-	free(is);
-	return rc;
+	return issue_end(ctx, is, out, is->key.id_hex[0] ? is->key.id_hex : is->row.key_id, rc);
 }
