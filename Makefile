@@ -19,7 +19,7 @@ CC       ?= cc
 VERSION  := 0.1.0
 
 PKGS := ncursesw formw menuw panelw sqlite3 libcrypto libssl libcurl \
-        libqrencode pangocairo cairo-pdf jansson inih libargon2 libp11 p11-kit-1
+        libqrencode pangocairo pangoft2 fontconfig cairo-pdf jansson inih libargon2 libp11 p11-kit-1
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -57,10 +57,15 @@ SHIM_SO   := $(patsubst tests/shims/%.c,$(BUILD)/shims/%.so,$(SHIM_SRC))
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
+# Noto Sans CJK SC flattened for printing (scripts/prepare-font; about 30 s
+# a face, once).  Generated beside the templates, found by print/ctx.c.
+NOTO_DIR ?= /usr/share/fonts/opentype/noto
+FONTS    := share/fonts/NotoSansCJKsc-Regular.otf share/fonts/NotoSansCJKsc-Bold.otf
+
 PO_FILES := $(wildcard po/zh_CN/*.po)
 MO       := $(BUILD)/locale/zh_CN/LC_MESSAGES/radesk.mo
 
-.PHONY: demo-reset all run check test bench fuzz soak install clean deps tests tools pot lint
+.PHONY: fonts demo-reset all run check test bench fuzz soak install clean deps tests tools pot lint
 all: $(BIN) $(MO)
 
 deps:
@@ -107,7 +112,14 @@ $(MO): $(PO_FILES)
 	msgcat --use-first -o $(BUILD)/zh_CN.po $(PO_FILES)
 	msgfmt --check -o $@ $(BUILD)/zh_CN.po
 
-tests: $(BIN) $(MO) $(UNIT_BIN) $(TOOL_BIN) $(SHIM_SO)
+tests: $(BIN) $(MO) $(UNIT_BIN) $(TOOL_BIN) $(SHIM_SO) $(FONTS)
+
+fonts: $(FONTS)
+
+share/fonts/NotoSansCJKsc-%.otf: scripts/prepare-font
+	@mkdir -p $(dir $@)
+	@echo "  FONT    $@ (once, about 30 s)"
+	@scripts/prepare-font $(NOTO_DIR)/NotoSansCJK-$*.ttc "Noto Sans CJK SC" $@
 
 # The message catalogue template, from every _() and N_() in the sources.
 pot:
@@ -116,7 +128,7 @@ pot:
 
 run:
 	@scripts/install-deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fonts
 	@scripts/demo-env
 	@if [ -f demo/env ]; then . ./demo/env; fi; \
 	 RADESK_CONFIG=$(CURDIR)/demo/radesk.conf exec $(BIN) --config $(CURDIR)/demo/radesk.conf
@@ -132,7 +144,7 @@ check:
 test: tests
 	@tests/run --build $(BUILD)
 
-bench: $(BIN) $(BENCH_BIN)
+bench: $(BIN) $(BENCH_BIN) $(FONTS)
 	@bench/run $(BUILD)
 
 soak: tests
@@ -142,7 +154,7 @@ fuzz:
 	@scripts/install-deps
 	@tests/fuzz/run
 
-install: all
+install: all fonts
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/locale/zh_CN/LC_MESSAGES \
 	  $(DESTDIR)$(PREFIX)/share/radesk

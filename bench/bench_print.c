@@ -54,12 +54,14 @@ int main(void)
 	int n = getenv("BENCH_N") ? atoi(getenv("BENCH_N")) : 40;
 	if (n < 1)
 		n = 1;
-	char dir[1024], fields_path[1024];
+	char dir[1024], fields_path[1024], font_dir[1024];
 	snprintf(dir, sizeof dir, "%s/share/templates", src);
+	/* The prepared fonts of `make fonts`, as the product uses them. */
+	snprintf(font_dir, sizeof font_dir, "%s/share/fonts", src);
 	snprintf(fields_path, sizeof fields_path, "%s/tests/fixtures/print/org.fields", src);
 	unsigned char key[32];
 	memset(key, 0x42, sizeof key);
-	rd_print_settings s = {.templates_dir = dir, .key = key, .key_len = sizeof key};
+	rd_print_settings s = {.templates_dir = dir, .font_dir = font_dir, .key = key, .key_len = sizeof key};
 	rd_print_ctx *ctx = NULL;
 	rd_print_fields *f = rd_print_fields_new();
 	rd_err e;

@@ -1,7 +1,10 @@
 /* The print context: templates, agreement text, font and key. */
+#include <dirent.h>
+#include <fontconfig/fontconfig.h>
 #include <limits.h>
 #include <libgen.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,9 @@ void rd_print_ctx_free(rd_print_ctx *ctx)
 	if (ctx->key)
 		rd_secret_free((char *)ctx->key, ctx->key_len);
 	free(ctx->font);
+	free(ctx->font_dir);
+	if (ctx->fontmap)
+		g_object_unref(ctx->fontmap);
 	free(ctx);
 }
 
@@ -35,17 +41,127 @@ const char *rd_print_agreement_version(const rd_print_ctx *ctx)
 	return ctx ? ctx->agr.version : NULL;
 }
 
-static bool font_installed(const char *family)
+static bool font_installed(PangoFontMap *fm, const char *family)
 {
-	PangoFontMap *fm = pango_cairo_font_map_get_default();
 	PangoFontFamily **fams = NULL;
 	int n = 0;
 	bool found = false;
-	pango_font_map_list_families(fm, &fams, &n);
+	pango_font_map_list_families(fm ? fm : pango_cairo_font_map_get_default(), &fams, &n);
 	for (int i = 0; i < n && !found; i++)
 		found = !strcasecmp(pango_font_family_get_name(fams[i]), family);
 	g_free(fams);
 	return found;
+}
+
+/* ---- prepared fonts ------------------------------------------------------------
+ * scripts/prepare-font flattens Noto Sans CJK so that cairo embeds only the
+ * glyphs a PDF uses (see the script for why).  The prepared files keep the
+ * family name, so they must not compete with the system's copy: the print
+ * context gets a fontconfig configuration of its own, the system's plus
+ * rules that reject every face of a prepared family but the prepared file
+ * (a file-name glob can not override a family pattern, a file pattern can). */
+
+static bool is_font_file(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && (!strcasecmp(dot, ".otf") || !strcasecmp(dot, ".ttf"));
+}
+
+/* XML text for a fontconfig file: & < > " escaped.  malloc'd. */
+static char *xml_text(const char *s)
+{
+	size_t n = 1;
+	for (const char *p = s; *p; p++)
+		n += strchr("&<>\"", *p) ? 6 : 1;
+	char *out = malloc(n), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = s; *p; p++) {
+		const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;" : NULL;
+		if (rep)
+			o = stpcpy(o, rep);
+		else
+			*o++ = *p;
+	}
+	*o = 0;
+	return out;
+}
+
+/* Appends to *xml, for each font file in dir, a rule that accepts that file
+ * and rejects every other face of its family; *nfonts counts them. */
+static rd_code prefer_prepared(const char *dir, char **xml, int *nfonts, rd_err *e)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return rd_fail_at(e, RD_E_CONFIG, "print.font_dir", _("cannot open the font folder %s"), dir);
+	rd_code rc = RD_OK;
+	struct dirent *de;
+	while (!rc && (de = readdir(d))) {
+		if (!is_font_file(de->d_name))
+			continue;
+		char *path = rd_asprintf("%s/%s", dir, de->d_name);
+		int count = 0;
+		FcPattern *pat = path ? FcFreeTypeQuery((const FcChar8 *)path, 0, NULL, &count) : NULL;
+		FcChar8 *family = NULL;
+		if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &family) != FcResultMatch) {
+			rc = rd_fail_at(e, RD_E_CONFIG, "print.font_dir", _("%s is not a font file"),
+					path ? path : de->d_name);
+		} else {
+			char *fam = xml_text((const char *)family), *file = xml_text(path);
+			char *next = fam && file ? rd_asprintf(
+				"%s<selectfont><acceptfont><pattern><patelt name=\"file\"><string>%s</string>"
+				"</patelt></pattern></acceptfont><rejectfont><pattern><patelt name=\"family\">"
+				"<string>%s</string></patelt></pattern></rejectfont></selectfont>",
+				*xml, file, fam) : NULL;
+			free(fam);
+			free(file);
+			if (!next)
+				rc = rd_fail(e, RD_E_NOMEM, _("out of memory"));
+			else {
+				free(*xml);
+				*xml = next;
+				(*nfonts)++;
+			}
+		}
+		if (pat)
+			FcPatternDestroy(pat);
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* ctx->fontmap over the system fonts with the prepared fonts of dir in place
+ * of the system's faces of their families; left NULL when dir has none. */
+static rd_code open_font_dir(rd_print_ctx *ctx, const char *dir_arg, rd_err *e)
+{
+	char dir[PATH_MAX];
+	if (!realpath(dir_arg, dir))
+		return rd_fail_at(e, RD_E_CONFIG, "print.font_dir", _("cannot open the font folder %s"), dir_arg);
+	char *rules = strdup(""), *xml = NULL, *xdir = xml_text(dir);
+	int nfonts = 0;
+	rd_code rc = rules && xdir ? prefer_prepared(dir, &rules, &nfonts, e)
+				   : rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if (rc || nfonts == 0)
+		goto out;
+	xml = rd_asprintf("<?xml version=\"1.0\"?><fontconfig><dir>%s</dir>%s</fontconfig>", xdir, rules);
+	FcConfig *fc = xml ? FcInitLoadConfig() : NULL;
+	if (!fc || !FcConfigParseAndLoadFromMemory(fc, (const FcChar8 *)xml, FcTrue) ||
+	    !FcConfigBuildFonts(fc)) {
+		rc = rd_fail_at(e, RD_E_CONFIG, "print.font_dir", _("cannot load the fonts in %s"), dir);
+	} else {
+		ctx->fontmap = pango_cairo_font_map_new();
+		pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(ctx->fontmap), fc);
+		if (!(ctx->font_dir = strdup(dir)))
+			rc = rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	}
+	if (fc)
+		FcConfigDestroy(fc);
+out:
+	free(rules);
+	free(xml);
+	free(xdir);
+	return rc;
 }
 
 static rd_code load_file(const char *path, char **text, rd_err *e)
@@ -92,7 +208,9 @@ rd_code rd_print_ctx_new(rd_print_ctx **out, const rd_print_settings *s, rd_err 
 	}
 	memcpy(ctx->key, s->key, s->key_len);
 	ctx->key_len = s->key_len;
-	if (!font_installed(ctx->font)) {
+	if (s->font_dir && (rc = open_font_dir(ctx, s->font_dir, e)))
+		goto fail;
+	if (!font_installed(ctx->fontmap, ctx->font)) {
 		rc = rd_fail_at(e, RD_E_CONFIG, "print.font",
 				_("font '%s' is not installed (Debian package fonts-noto-cjk)"), ctx->font);
 		goto fail;
@@ -184,6 +302,23 @@ char *rd_print_templates_dir(const rd_config *cfg)
 	return p;
 }
 
+char *rd_print_font_dir(const rd_config *cfg)
+{
+	char *p = cfg ? rd_config_path(cfg, "print", "font_dir") : NULL;
+	if (p)
+		return p;
+	char *s = share_dir();
+	if (!s)
+		return NULL;
+	p = rd_asprintf("%s/fonts", s);
+	free(s);
+	if (p && !rd_file_exists(p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 char *rd_print_agreement_path(const rd_config *cfg)
 {
 	char *p = cfg ? rd_config_path(cfg, "print", "agreement") : NULL;
@@ -201,6 +336,7 @@ rd_code rd_print_ctx_from_config(rd_print_ctx **out, const rd_config *cfg,
 				 const unsigned char *key, size_t key_len, rd_err *e)
 {
 	char *tdir = rd_print_templates_dir(cfg), *agr = rd_print_agreement_path(cfg);
+	char *fdir = rd_print_font_dir(cfg);
 	rd_code rc;
 	if (!tdir) {
 		rc = rd_fail_at(e, RD_E_CONFIG, "print.templates",
@@ -210,6 +346,7 @@ rd_code rd_print_ctx_from_config(rd_print_ctx **out, const rd_config *cfg,
 			.templates_dir = tdir,
 			.agreement_path = agr,
 			.font = cfg ? rd_config_str(cfg, "print", "font") : NULL,
+			.font_dir = fdir,
 			.key = key,
 			.key_len = key_len,
 		};
@@ -217,5 +354,6 @@ rd_code rd_print_ctx_from_config(rd_print_ctx **out, const rd_config *cfg,
 	}
 	free(tdir);
 	free(agr);
+	free(fdir);
 	return rc;
 }

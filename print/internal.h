@@ -4,6 +4,7 @@
 #define RADESK_PRINT_INTERNAL_H
 
 #include <cairo.h>
+#include <pango/pango.h>
 
 #include "print/print.h"
 
@@ -99,6 +100,8 @@ struct rd_print_ctx {
 	struct tpl docs[RD_DOC_COUNT];
 	struct agreement agr;
 	char *font;
+	PangoFontMap *fontmap; /* over the prepared fonts of [print] font_dir; NULL: system fonts */
+	char *font_dir;        /* where fontmap's fonts come from, for messages */
 	unsigned char *key;
 	size_t key_len;
 	char **used[RD_DOC_COUNT]; /* template ∪ agreement (for the agreement) ∪ app.no */

@@ -108,6 +108,9 @@ typedef struct rd_print_settings {
 				     * impression.tpl receipt.tpl */
 	const char *agreement_path; /* agreement text; NULL: <templates_dir>/../agreement.txt */
 	const char *font;           /* font family; NULL: "Noto Sans CJK SC" */
+	const char *font_dir;       /* prepared fonts (scripts/prepare-font) that take the
+				     * place of the system's faces of the same family;
+				     * NULL or a folder without fonts: system fonts only */
 	const unsigned char *key;   /* RA HMAC key (copied into the context, wiped on free) */
 	size_t key_len;             /* at least 16 bytes */
 } rd_print_settings;
@@ -122,12 +125,13 @@ void rd_print_ctx_free(rd_print_ctx *ctx);
  * be recorded on the application. */
 const char *rd_print_agreement_version(const rd_print_ctx *ctx);
 
-/* Where things are, from [print] templates / agreement / font: the
+/* Where things are, from [print] templates / agreement / font_dir: the
  * configured path, else share/ beside the build directory of the running
  * binary's source tree, else PREFIX/share/radesk.  malloc'd, NULL if none
  * exists. */
 char *rd_print_templates_dir(const rd_config *cfg);
 char *rd_print_agreement_path(const rd_config *cfg);
+char *rd_print_font_dir(const rd_config *cfg);
 /* rd_print_ctx_new with the settings from cfg. */
 rd_code rd_print_ctx_from_config(rd_print_ctx **out, const rd_config *cfg,
 				 const unsigned char *key, size_t key_len, rd_err *e);

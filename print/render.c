@@ -27,9 +27,12 @@
 #define LINE_W 0.8
 
 /* ---- text fitting ------------------------------------------------------------- */
-static PangoLayout *new_layout(cairo_t *cr)
+/* fm: the print context's own font map (prepared fonts), NULL: pango's default. */
+static PangoLayout *new_layout(cairo_t *cr, PangoFontMap *fm)
 {
-	PangoContext *pc = pango_cairo_create_context(cr);
+	PangoContext *pc = fm ? pango_font_map_create_context(fm) : pango_cairo_create_context(cr);
+	if (fm)
+		pango_cairo_update_context(cr, pc);
 	cairo_font_options_t *fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -91,7 +94,7 @@ rd_code pr_fit_text(cairo_t *cr, const char *family, bool bold, const char *text
 		    double size, double min_size, int max_lines, double max_h, const char *what,
 		    struct pr_fit *out, rd_err *e)
 {
-	PangoLayout *pl = new_layout(cr);
+	PangoLayout *pl = new_layout(cr, NULL);
 	rd_code rc = fit_layout(pl, family, bold, text, width, size, min_size, max_lines, max_h, what,
 				out, e);
 	g_object_unref(pl);
@@ -726,7 +729,7 @@ rd_code rd_print_render_mem(rd_print_ctx *ctx, const rd_print_request *req, unsi
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "radesk " RADESK_VERSION);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_t *cr = cairo_create(surf);
-	struct lay L = {.ctx = ctx, .req = req, .cr = cr, .pl = new_layout(cr), .e = e};
+	struct lay L = {.ctx = ctx, .req = req, .cr = cr, .pl = new_layout(cr, ctx->fontmap), .e = e};
 	int total = 0;
 	for (int i = 0; i < nunits && !rc; i++) {
 		L.u = units[i];

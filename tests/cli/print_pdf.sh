@@ -138,8 +138,29 @@ like "$ERR" "tpl/agreement.tpl: cannot read" "names the missing template file"
 { cat "$RADESK_CONFIG"; printf '[print]\nfont = No Such Font Sans\n' ; } >"$T/nofont.conf"
 expect_rc 1 "a missing font" as clerk --config "$T/nofont.conf" print "$ORG" --pdf "$T/x.pdf"
 like "$ERR" "print.font: font 'No Such Font Sans' is not installed" "names the font"
+mkdir -p "$T/badfonts"; echo "not a font" >"$T/badfonts/Fake.otf"
+{ cat "$RADESK_CONFIG"; printf '[print]\nfont_dir = %s/badfonts\n' "$T"; } >"$T/badfonts.conf"
+expect_rc 1 "a font folder with a broken font file" as clerk --config "$T/badfonts.conf" print "$ORG" --pdf "$T/x.pdf"
+like "$ERR" "print.font_dir: .*badfonts/Fake.otf is not a font file" "names the file"
+{ cat "$RADESK_CONFIG"; printf '[print]\nfont_dir = %s/no-such-folder\n' "$T"; } >"$T/nofontdir.conf"
+expect_rc 1 "a font folder that does not exist" as clerk --config "$T/nofontdir.conf" print "$ORG" --pdf "$T/x.pdf"
+like "$ERR" "print.font_dir: cannot open the font folder .*no-such-folder" "names the folder"
 check "no PDF written after the faults" test ! -e "$T/x.pdf"
 is "$(prints "$ORG" 'print\.[a-z]*')" "$rows0" "nothing recorded for refused or failed prints"
+
+# ---- prepared fonts (make fonts): the same paper, a fraction of the font --------------------
+# share/fonts holds Noto Sans CJK SC without subroutines; a folder without
+# fonts means the system's copy, whose subset carries every local subroutine.
+mkdir -p "$T/nofonts"
+{ cat "$RADESK_CONFIG"; printf '[print]\nfont_dir = %s/nofonts\n' "$T"; } >"$T/sysfont.conf"
+expect_rc 0 "print with the prepared fonts (default share/fonts)" as clerk print "$ORG" --doc form --pdf "$T/flat.pdf"
+expect_rc 0 "print with the system's fonts" as clerk --config "$T/sysfont.conf" print "$ORG" --doc form --pdf "$T/sys.pdf"
+is "$(pdftotext "$T/flat.pdf" - | nows)" "$(pdftotext "$T/sys.pdf" - | nows)" "same text either way"
+like "$(pdffonts "$T/flat.pdf")" 'NotoSansCJKsc-Regular +CID Type 0C +Identity-H +yes +yes' "prepared Noto Sans CJK SC embedded as a subset"
+flat=$(stat -c %s "$T/flat.pdf") sys=$(stat -c %s "$T/sys.pdf")
+check "the prepared font makes the PDF at least 5x smaller ($flat vs $sys bytes)" test $((flat * 5)) -lt "$sys"
+pdftoppm -r 60 -png -f 1 -l 1 "$T/flat.pdf" "$T/flat"; pdftoppm -r 60 -png -f 1 -l 1 "$T/sys.pdf" "$T/sys"
+check "page 1 renders the same pixels with either font" cmp -s "$T/flat-1.png" "$T/sys-1.png"
 
 expect_rc 0 "radesk help print" "$RADESK" help print
 like "$OUT" "radesk print NO \[--doc packet\|form\|agreement\|authorization\|impression\|receipt\]" "help shows the print usage"
