@@ -5,7 +5,8 @@
 # mutual TLS, beside the raw signing rate of the same CA in the same run
 # (bench_ca: a plain kept-alive libcurl client) and a client opening a new
 # TLS connection per request.
-#   bench/ca_outbox.sh BUILD_DIR      (N from $BENCH_CA_N, default 1000)
+#   bench/ca_outbox.sh BUILD_DIR      (N from $BENCH_CA_N, default 1000;
+#   [ca] parallel from $BENCH_CA_PARALLEL, default the driver's)
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,7 @@ trust = $CA_TRUST
 client_cert = $CA_CLIENT_CERT
 client_key = $CA_CLIENT_KEY
 profile = user
+parallel = ${BENCH_CA_PARALLEL:-0}
 CONF
 R=$BUILD/radesk
 RADESK_PASSWORD=admin-password-1 "$R" init --admin admin >/dev/null || exit 1
@@ -52,11 +54,13 @@ ra_done=$(echo "$out" | jq .issued)
 ra_s=$(echo "$out" | jq .seconds)
 ra=$(echo "$ra_done $ra_s" | awk '{printf "%.0f", $1 / $2}')
 rate() { sed -n "s/.*$1.*| \([0-9]*\) req\/s |\$/\1/p"; }
-r1=$(echo "$raw1" | rate "raw cfssl sign"); r2=$(echo "$raw2" | rate "raw cfssl sign")
+r1=$(echo "$raw1" | rate "raw cfssl sign, one"); r2=$(echo "$raw2" | rate "raw cfssl sign, one")
+p1=$(echo "$raw1" | rate "raw cfssl sign, 4"); p2=$(echo "$raw2" | rate "raw cfssl sign, 4")
 f1=$(echo "$raw1" | rate "new TLS connection"); f2=$(echo "$raw2" | rate "new TLS connection")
 raw=$(( (r1 + r2) / 2 )); fresh=$(( (f1 + f2) / 2 ))
 echo "| ca_outbox: RA end to end (ca submit --all: claim, send, check, certificate + state + audit) | $ra_done/$N | $ra req/s |"
 echo "| ca_outbox: raw cfssl sign, one kept-alive TLS connection (same CA, before/after the RA: $r1, $r2) | | $raw req/s |"
+echo "| ca_outbox: raw cfssl sign, 4 kept-alive connections at once (before/after) | | $(( (p1 + p2) / 2 )) req/s |"
 echo "| ca_outbox: new TLS connection per request (same CA, before/after: $f1, $f2) | | $fresh req/s |"
 awk -v a="$ra" -v r="$raw" -v f="$fresh" 'BEGIN {
 	printf "| ca_outbox: RA / raw | | %.2f (goal >= 0.9) |\n", a / r

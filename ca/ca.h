@@ -106,6 +106,9 @@ typedef struct rd_ca_request {
 	const char *request_id;   /* idempotency id of the outbox row (required) */
 	long valid_days;          /* expected validity in days, 0: not checked
 				   * beyond max_days; a day of slack is allowed */
+	const char *csr_spki_sha256; /* optional: the CSR's key as rd_ca_spki_sha256
+				      * gives it, known from when the CSR was
+				      * checked; saves reading the CSR again */
 } rd_ca_request;
 
 /* An issued (and checked) certificate. */

@@ -286,16 +286,23 @@ static rd_code check_cert(const rd_ca_check *chk, X509_STORE *store, const rd_ca
 		return rd_fail_at(e, RD_E_REFUSED, "response.certificate", "%s",
 				  _("the CA's answer holds no readable certificate"));
 	}
-	if (!req->csr_pem || !(csr = pem_csr(req->csr_pem))) {
-		ERR_clear_error();
-		rc = rd_fail_at(e, RD_E_INVALID, "csr", "%s", _("the certificate request cannot be read"));
+	if ((rc = spki_hash(X509_get0_pubkey(x), c.spki_sha256, e)))
 		goto out;
-	}
-	if (EVP_PKEY_eq(X509_get0_pubkey(x), X509_REQ_get0_pubkey(csr)) != 1) {
-		ERR_clear_error();
-		rc = rd_fail_at(e, RD_E_REFUSED, "response.public_key", "%s",
-				_("the certificate is for another key than the request's"));
-		goto out;
+	/* The same key: the same SubjectPublicKeyInfo, which the outbox knows
+	 * from its own check of the CSR; anything else (no hash, or another
+	 * encoding of the key) is settled by comparing the keys themselves. */
+	if (!req->csr_spki_sha256 || strcmp(req->csr_spki_sha256, c.spki_sha256) != 0) {
+		if (!req->csr_pem || !(csr = pem_csr(req->csr_pem))) {
+			ERR_clear_error();
+			rc = rd_fail_at(e, RD_E_INVALID, "csr", "%s", _("the certificate request cannot be read"));
+			goto out;
+		}
+		if (EVP_PKEY_eq(X509_get0_pubkey(x), X509_REQ_get0_pubkey(csr)) != 1) {
+			ERR_clear_error();
+			rc = rd_fail_at(e, RD_E_REFUSED, "response.public_key", "%s",
+					_("the certificate is for another key than the request's"));
+			goto out;
+		}
 	}
 	if ((rc = check_subject(x, &req->subject, e)))
 		goto out;
@@ -340,7 +347,6 @@ static rd_code check_cert(const rd_ca_check *chk, X509_STORE *store, const rd_ca
 		char *p;
 		long l;
 		if (!bn || !b || (rc = bn_serial(bn, c.serial_dec, c.serial_hex, e)) ||
-		    (rc = spki_hash(X509_get0_pubkey(x), c.spki_sha256, e)) ||
 		    PEM_write_bio_X509(b, x) != 1 || (l = BIO_get_mem_data(b, &p)) <= 0 ||
 		    !(c.pem = rd_ca_memstr(p, (size_t)l))) {
 			BN_free(bn);

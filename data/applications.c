@@ -226,7 +226,7 @@ static rd_code next_number(rd_db *db, const char *prefix, const rd_app_record *r
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		seq = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (!seq)
 		return rd_db_fail(db, e, "number");
 	snprintf(no, n, "%s-%s-%06lld", prefix, day, (long long)seq);
@@ -250,7 +250,7 @@ static rd_code set_grams(rd_db *db, const rd_app_record *r, bool fresh, rd_err *
 	sqlite3_bind_text(st, 1, grams, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	free(grams);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "name index");
 }
@@ -294,7 +294,7 @@ rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_re
 	sqlite3_bind_text(st, 34, r->created_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 35, (int64_t)r->created_at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	sealed_free(&s);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return username_conflict(r, e);
@@ -382,7 +382,7 @@ static rd_code get_where(rd_db *db, const rd_keys *k, const char *where, const c
 			   : rd_fail(e, RD_E_NOTFOUND, _("no application with id %lld"), (long long)id);
 	else
 		res = rd_db_fail(db, e, "application");
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return res;
 }
 
@@ -406,7 +406,7 @@ static rd_code version_conflict(rd_db *db, const rd_app_record *r, rd_err *e)
 			rd_strlcpy(who, rd_col_text(st, 0), sizeof who);
 			rd_time_local((time_t)sqlite3_column_int64(st, 1), when);
 		}
-		sqlite3_finalize(st);
+		rd_db_done(db, st);
 	}
 	return rd_fail_at(e, RD_E_CONFLICT, r->no, _("changed by %s at %s; reload it and try again"), who, when);
 }
@@ -436,7 +436,7 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 	sqlite3_bind_int64(st, 31, r->id);
 	sqlite3_bind_int(st, 32, r->version);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	sealed_free(&s);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return username_conflict(r, e);
@@ -460,7 +460,7 @@ bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id)
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, except_id);
 	taken = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return taken;
 }
 
@@ -473,7 +473,7 @@ rd_code rd_app_set_cancel_reason(rd_db *db, int64_t id, const char *reason, rd_e
 	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "application");
 }
 
@@ -588,7 +588,7 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 		if (fn(ud, &s))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "search");
 	return RD_OK;

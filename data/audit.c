@@ -48,7 +48,7 @@ static rd_code last_row(rd_db *db, int64_t *seq, char prev[65], rd_err *e)
 		*seq = sqlite3_column_int64(st, 0);
 		rd_strlcpy(prev, rd_col_text(st, 1), 65);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return RD_OK;
 }
 
@@ -82,7 +82,7 @@ rd_code rd_audit_append(rd_db *db, time_t at, const char *operator_name, const c
 	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "audit");
 	if (rd_db_prepare(db, "INSERT OR REPLACE INTO audit_head(id, entries, hash) VALUES (1, ?, ?)", &st, e) !=
@@ -91,7 +91,7 @@ rd_code rd_audit_append(rd_db *db, time_t at, const char *operator_name, const c
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "audit");
 	return RD_OK;
@@ -124,7 +124,7 @@ rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn f
 		if (fn(ud, &r))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "audit");
 	return RD_OK;
@@ -181,7 +181,7 @@ static void check_head(rd_db *db, struct verify_state *vs)
 		vs->res->first_bad = 1;
 		snprintf(vs->res->why, sizeof vs->res->why, _("the record of the trail's end is missing"));
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 }
 
 rd_code rd_audit_verify(rd_db *db, rd_audit_result *res, rd_err *e)
@@ -204,6 +204,6 @@ int64_t rd_audit_count(rd_db *db)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return n;
 }

@@ -48,7 +48,7 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 static rd_code run_update(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
 {
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_DONE)
 		return rd_db_fail(db, e, what);
 	if (sqlite3_changes(db->h) == 0)
@@ -82,7 +82,7 @@ rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e)
 	sqlite3_bind_int64(st, 11, (int64_t)r->created_at);
 	sqlite3_bind_text(st, 12, r->created_by, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("the application has a CA request waiting already"));
@@ -105,7 +105,7 @@ static rd_code get_one(rd_db *db, const char *sql, const char *id, int64_t app_i
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_req(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_ROW)
 		return RD_OK;
 	if (rc == SQLITE_DONE)
@@ -147,7 +147,7 @@ rd_code rd_careq_due(rd_db *db, int64_t app_id, time_t now, bool any_time, char 
 	sqlite3_bind_int64(st, 4, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		rd_strlcpy(ids[(*n)++], rd_col_text(st, 0), 40);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "CA queue");
 	return RD_OK;
@@ -197,7 +197,7 @@ rd_code rd_careq_sending(rd_db *db, rd_careq_row *rows, size_t max, size_t *n, r
 	sqlite3_bind_int64(st, 1, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		read_req(st, &rows[(*n)++]);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "CA queue");
 	return RD_OK;
@@ -258,7 +258,7 @@ rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL && (!out->oldest_open || oldest < out->oldest_open))
 			out->oldest_open = oldest;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "CA queue");
 	if (rd_db_prepare(db,
@@ -270,7 +270,7 @@ rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
 		rd_strlcpy(out->last_error_id, rd_col_text(st, 0), sizeof out->last_error_id);
 		rd_strlcpy(out->last_error, rd_col_text(st, 1), sizeof out->last_error);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "CA queue");
 	if (rd_db_prepare(db,
@@ -282,7 +282,7 @@ rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
 		return RD_E_DATA;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		out->failed_waiting = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW)
 		return rd_db_fail(db, e, "CA queue");
 	return RD_OK;
@@ -313,7 +313,7 @@ rd_code rd_careq_each(rd_db *db, const char *state, int limit, rd_careq_fn fn, v
 		if (fn(ud, r))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	free(r);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "CA queue");
@@ -384,7 +384,7 @@ rd_code rd_cert_insert(rd_db *db, const rd_cert_row *c, rd_err *e)
 	bind_opt(st, 11, c->chain_pem);
 	sqlite3_bind_int64(st, 12, (int64_t)c->created_at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "certificate",
 				  _("request %s has a certificate already, or serial %s is recorded already"),
@@ -413,7 +413,7 @@ static rd_code cert_one(rd_db *db, const char *sql, const char *id, int64_t app_
 		res = rd_fail_at(e, RD_E_NOTFOUND, "certificate", _("no certificate recorded"));
 	else
 		res = rd_db_fail(db, e, "certificate");
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return res;
 }
 

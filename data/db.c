@@ -28,11 +28,67 @@ rd_code rd_db_fail(rd_db *db, rd_err *e, const char *what)
 	return rd_fail_at(e, RD_E_DATA, db->path, "%s: %s", what, msg);
 }
 
+static unsigned sql_hash(const char *s)
+{
+	unsigned h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* A statement of the same SQL that is not in use comes from the cache; a
+ * new one is cached while there is room.  A statement in use (a loop whose
+ * body runs the same query) gets a fresh one, finalized when done. */
 rd_code rd_db_prepare(rd_db *db, const char *sql, sqlite3_stmt **st, rd_err *e)
 {
-	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+	unsigned h = sql_hash(sql);
+	for (int i = 0; i < db->ncache; i++) {
+		struct rd_db_cached *c = &db->cache[i];
+		if (c->hash == h && !c->busy && !strcmp(c->sql, sql)) {
+			c->busy = true;
+			*st = c->st;
+			return RD_OK;
+		}
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return rd_db_fail(db, e, "prepare");
+	if (!*st || !sqlite3_sql(*st) || strcmp(sqlite3_sql(*st), sql) != 0)
+		return RD_OK; /* empty, or more than one statement: not kept */
+	int slot = db->ncache < RD_DB_STMT_CACHE ? db->ncache++ : -1;
+	/* full: take the place of an idle one, round robin, so SQL built on the
+	 * fly (search filters) can not keep the everyday statements out */
+	for (int k = 0; slot < 0 && k < RD_DB_STMT_CACHE; k++) {
+		int i = (db->evict + k) % RD_DB_STMT_CACHE;
+		if (!db->cache[i].busy) {
+			sqlite3_finalize(db->cache[i].st);
+			slot = i;
+			db->evict = (i + 1) % RD_DB_STMT_CACHE;
+		}
+	}
+	if (slot >= 0)
+		db->cache[slot] = (struct rd_db_cached){sqlite3_sql(*st), h, *st, true};
 	return RD_OK;
+}
+
+void rd_db_done(rd_db *db, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < db->ncache; i++)
+		if (db->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			db->cache[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+static void drop_cache(rd_db *db)
+{
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	db->ncache = 0;
 }
 
 rd_code rd_db_exec(rd_db *db, const char *sql, rd_err *e)
@@ -66,7 +122,7 @@ static bool migration_applied(rd_db *db, int version)
 		return false;
 	sqlite3_bind_int(st, 1, version);
 	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return found;
 }
 
@@ -78,7 +134,7 @@ int rd_db_schema_version(rd_db *db)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return v;
 }
 
@@ -164,7 +220,7 @@ static rd_code apply_pragmas(rd_db *db, const rd_db_options *opt, rd_err *e)
 		if (rd_db_prepare(db, "PRAGMA journal_mode = WAL", &st, e) != RD_OK)
 			return e ? e->code : RD_E_DATA;
 		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
+		rd_db_done(db, st);
 		if (rc != SQLITE_ROW)
 			return rd_db_fail(db, e, "journal_mode");
 	}
@@ -211,6 +267,7 @@ void rd_db_close(rd_db *db)
 		return;
 	if (db->in_tx)
 		rd_db_rollback(db);
+	drop_cache(db);
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db);

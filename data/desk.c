@@ -40,7 +40,7 @@ static rd_code step_one(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what
 static rd_code step_done(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
 {
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_DONE)
 		return rd_db_fail(db, e, what);
 	return RD_OK;
@@ -56,7 +56,7 @@ rd_code rd_desk_app_get(rd_db *db, const char *no, rd_app_state *out, rd_err *e)
 	rc = step_one(db, st, e, "application");
 	if (rc == RD_OK)
 		read_app(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "application", _("no application numbered '%s'"), no);
 	return rc;
@@ -72,7 +72,7 @@ rd_code rd_desk_app_get_id(rd_db *db, int64_t id, rd_app_state *out, rd_err *e)
 	rc = step_one(db, st, e, "application");
 	if (rc == RD_OK)
 		read_app(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "application", _("no application with id %lld"), (long long)id);
 	return rc;
@@ -118,7 +118,7 @@ rd_code rd_desk_app_contacts(rd_db *db, int64_t id, char *mobile_sealed, size_t 
 		rd_strlcpy(mobile_sealed, rd_col_text(st, 0), mn);
 		rd_strlcpy(email, rd_col_text(st, 1), en);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "application", _("no application with id %lld"), (long long)id);
 	return rc;
@@ -145,7 +145,7 @@ rd_code rd_desk_app_each(rd_db *db, const char *state, const char *created_by, i
 		if (fn(ud, &a))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "applications");
 	return RD_OK;
@@ -161,7 +161,7 @@ rd_code rd_desk_state_counts(rd_db *db, rd_count_fn fn, void *ud, rd_err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ud, rd_col_text(st, 0), sqlite3_column_int64(st, 1)))
 			break;
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "applications");
 	return RD_OK;
@@ -190,7 +190,7 @@ rd_code rd_desk_doc_list(rd_db *db, int64_t app_id, rd_doc_row *rows, size_t max
 		r->at = (time_t)sqlite3_column_int64(st, 4);
 		rd_strlcpy(r->scan, rd_col_text(st, 5), sizeof r->scan);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "documents");
 	return RD_OK;
@@ -244,7 +244,7 @@ rd_code rd_desk_scan_size(rd_db *db, const char *sha256, int64_t *size, rd_err *
 	rc = step_one(db, st, e, "scan");
 	if (rc == RD_OK)
 		*size = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "scan", _("no scan %s"), sha256);
 	return rc;
@@ -267,7 +267,7 @@ rd_code rd_desk_receipt_next(rd_db *db, const char *day, int64_t *seq, rd_err *e
 		*seq = sqlite3_column_int64(st, 0);
 	if (rc == RD_OK && sqlite3_step(st) != SQLITE_DONE)
 		rc = rd_db_fail(db, e, "receipt counter");
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_DATA, _("the receipt counter gave no number"));
 	return rc;
@@ -293,7 +293,7 @@ rd_code rd_desk_payment_insert(rd_db *db, const rd_payment_row *p, int64_t *id, 
 	sqlite3_bind_int64(st, 9, (int64_t)p->at);
 	sqlite3_bind_text(st, 10, p->day, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "receipt",
 				  p->refund_of ? _("this payment was refunded already")
@@ -340,7 +340,7 @@ rd_code rd_desk_payment_get(rd_db *db, const char *receipt, rd_payment_row *out,
 	rc = step_one(db, st, e, "payment");
 	if (rc == RD_OK)
 		read_payment(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "receipt", _("no receipt numbered '%s'"), receipt);
 	return rc;
@@ -365,7 +365,7 @@ rd_code rd_desk_payment_each(rd_db *db, const char *day, const char *operator_na
 		if (fn(ud, &p))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "payments");
 	return RD_OK;
@@ -380,7 +380,7 @@ rd_code rd_desk_paid_net(rd_db *db, int64_t app_id, int64_t *net, rd_err *e)
 	sqlite3_bind_int64(st, 1, app_id);
 	rc = step_one(db, st, e, "payments");
 	*net = rc == RD_OK ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
 }
 
@@ -395,7 +395,7 @@ rd_code rd_desk_took_fee(rd_db *db, int64_t app_id, const char *operator_name, b
 	sqlite3_bind_int64(st, 1, app_id);
 	sqlite3_bind_text(st, 2, operator_name, -1, SQLITE_STATIC);
 	rc = step_one(db, st, e, "payments");
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	*out = rc == RD_OK;
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
 }
@@ -423,7 +423,7 @@ rd_code rd_desk_cashup(rd_db *db, const char *day, const char *operator_name, rd
 		if (fn(ud, &r))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "cash-up");
 	return RD_OK;
@@ -478,7 +478,7 @@ rd_code rd_desk_queue_claim(rd_db *db, const char *reviewer, time_t now, time_t 
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = rd_db_fail(db, e, "review queue");
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_NOTFOUND, _("no application is waiting for review"));
 	return rc;
@@ -512,7 +512,7 @@ rd_code rd_desk_queue_get(rd_db *db, int64_t app_id, rd_queue_row *out, rd_err *
 	rc = step_one(db, st, e, "review queue");
 	if (rc == RD_OK)
 		read_queue(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_NOTFOUND, _("the application is not in the review queue"));
 	return rc;
@@ -531,7 +531,7 @@ rd_code rd_desk_queue_each(rd_db *db, rd_queue_fn fn, void *ud, rd_err *e)
 		if (fn(ud, &r))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "review queue");
 	return RD_OK;
@@ -599,7 +599,7 @@ rd_code rd_desk_outbox_lease(rd_db *db, time_t now, time_t until, rd_outbox_row 
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = rd_db_fail(db, e, "outbox");
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_NOTFOUND, _("no message is due"));
 	if (rc != RD_OK)
@@ -611,7 +611,7 @@ rd_code rd_desk_outbox_lease(rd_db *db, time_t now, time_t until, rd_outbox_row 
 	rc = step_one(db, st, e, "outbox");
 	if (rc == RD_OK)
 		read_outbox(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == RD_E_NOTFOUND ? rd_fail(e, RD_E_DATA, _("the leased message vanished")) : rc;
 }
 
@@ -654,7 +654,7 @@ rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *
 		if (fn(ud, r))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	free(r);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "outbox");
@@ -681,6 +681,6 @@ rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int
 		*to_review = sqlite3_column_int(st, 1);
 		*outbox_failed = sqlite3_column_int(st, 2);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
 }

@@ -62,7 +62,7 @@ rd_code rd_revreq_insert(rd_db *db, rd_revreq_row *r, rd_err *e)
 	bind_text_or_null(st, 19, r->approved_by);
 	bind_time_or_null(st, 20, r->approved_at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("application %s has an open revocation request already"), r->app_no);
@@ -92,7 +92,7 @@ rd_code rd_revreq_update(rd_db *db, const rd_revreq_row *r, rd_err *e)
 	bind_text_or_null(st, 8, r->new_careq_id);
 	bind_text_or_null(st, 9, r->new_app_no);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("application %s has an open revocation request already"), r->app_no);
@@ -149,10 +149,10 @@ static rd_code one_revreq(rd_db *db, sqlite3_stmt *st, rd_revreq_row *out, rd_er
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_revreq(st, out);
-		sqlite3_finalize(st);
+		rd_db_done(db, st);
 		return RD_OK;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_DONE)
 		return RD_E_NOTFOUND;
 	return rd_db_fail(db, e, "revocation_requests");
@@ -205,7 +205,7 @@ rd_code rd_revreq_each(rd_db *db, const char *status, const char *batch, rd_revr
 		if (stop)
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "revocation_requests");
 	return RD_OK;
@@ -222,11 +222,11 @@ rd_code rd_revreq_overdue_count(rd_db *db, time_t now, int *n, rd_err *e)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		rd_db_done(db, st);
 		return rd_db_fail(db, e, "revocation_requests");
 	}
 	*n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return RD_OK;
 }
 
@@ -248,7 +248,7 @@ rd_code rd_renewal_insert(rd_db *db, int64_t app_id, const char *old_serial, con
 	sqlite3_bind_text(st, 6, operator_name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "renewals");
 }
 
@@ -267,7 +267,7 @@ rd_code rd_answer_attempts_get(rd_db *db, int64_t app_id, int *failures, time_t 
 		*failures = sqlite3_column_int(st, 0);
 		*locked_at = (time_t)sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "answer_attempts");
 	return RD_OK;
@@ -288,7 +288,7 @@ rd_code rd_answer_attempts_set(rd_db *db, int64_t app_id, int failures, time_t l
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)last_at);
 	bind_time_or_null(st, 4, locked_at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "answer_attempts");
 }
 
@@ -301,7 +301,7 @@ rd_code rd_expiry_notice_seen(rd_db *db, int64_t app_id, const char *serial_hex,
 	sqlite3_bind_int64(st, 1, app_id);
 	sqlite3_bind_text(st, 2, serial_hex, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "expiry_notices");
 	*seen = rc == SQLITE_ROW;
@@ -323,7 +323,7 @@ rd_code rd_expiry_notice_add(rd_db *db, int64_t app_id, const char *serial_hex, 
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)not_after);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "expiry_notices");
 }
 
@@ -396,7 +396,7 @@ static rd_code emit_query(rd_db *db, const char *sql, const char *table, time_t 
 		char *j = row_json(st);
 		int stop;
 		if (!j) {
-			sqlite3_finalize(st);
+			rd_db_done(db, st);
 			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
 		}
 		stop = fn(ud, table, j);
@@ -406,7 +406,7 @@ static rd_code emit_query(rd_db *db, const char *sql, const char *table, time_t 
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, table);
 	return RD_OK;
@@ -448,7 +448,7 @@ static rd_code fk_edges(rd_db *db, struct fk_edge *edges, size_t max, size_t *n,
 		    strcmp(f->child, f->parent) != 0)
 			(*n)++;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "sqlite_master");
 	return RD_OK;
@@ -525,7 +525,7 @@ rd_code rd_audit_head(rd_db *db, int64_t *entries, char hash[65], rd_err *e)
 		*entries = sqlite3_column_int64(st, 0);
 		rd_strlcpy(hash, rd_col_text(st, 1), 65);
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "audit_head");
 	return RD_OK;
@@ -551,7 +551,7 @@ rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha
 			return RD_E_DATA;
 		sqlite3_bind_int64(st, 1, app_id);
 		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
+		rd_db_done(db, st);
 		if (rc != SQLITE_DONE)
 			return rd_db_fail(db, e, "applications");
 	}
@@ -565,7 +565,7 @@ rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha
 	sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "purged_applications");
 }
 
@@ -577,6 +577,6 @@ bool rd_app_purged(rd_db *db, int64_t app_id)
 		return false;
 	sqlite3_bind_int64(st, 1, app_id);
 	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return yes;
 }

@@ -31,7 +31,7 @@ rd_code rd_operator_insert(rd_db *db, const rd_operator_row *op, int64_t *id, rd
 	sqlite3_bind_text(st, 3, op->pw_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)op->created_at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "name", _("an operator named '%s' already exists"), op->name);
 	if (rc != SQLITE_DONE)
@@ -51,7 +51,7 @@ rd_code rd_operator_get(rd_db *db, const char *name, rd_operator_row *out, rd_er
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_row(st, out);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc == SQLITE_DONE)
 		return rd_fail_at(e, RD_E_NOTFOUND, "name", _("no operator named '%s'"), name);
 	if (rc != SQLITE_ROW)
@@ -76,7 +76,7 @@ rd_code rd_operator_update(rd_db *db, const rd_operator_row *op, rd_err *e)
 	sqlite3_bind_int64(st, 6, (int64_t)op->last_login_at);
 	sqlite3_bind_int64(st, 7, op->id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "operator");
 	return RD_OK;
@@ -94,7 +94,7 @@ rd_code rd_operator_each(rd_db *db, rd_operator_fn fn, void *ud, rd_err *e)
 		if (fn(ud, &op))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	rd_memzero(op.pw_hash, sizeof op.pw_hash);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "operator");
@@ -109,6 +109,6 @@ int64_t rd_operator_count(rd_db *db)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return n;
 }

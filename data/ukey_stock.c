@@ -41,7 +41,7 @@ static rd_code one_row(rd_db *db, sqlite3_stmt *st, rd_stock_row *out, rd_err *e
 		res = RD_E_NOTFOUND;
 	else
 		res = rd_db_fail(db, e, "ukeys");
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return res;
 }
 
@@ -60,7 +60,7 @@ rd_code rd_stock_insert(rd_db *db, const rd_stock_row *r, int64_t *id, rd_err *e
 	sqlite3_bind_text(st, 4, r->added_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, (int64_t)r->added_at);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "serial", _("UKEY %s is in stock already"), r->serial);
 	if (rc != SQLITE_DONE)
@@ -126,7 +126,7 @@ rd_code rd_stock_update(rd_db *db, const rd_stock_row *r, rd_err *e)
 	sqlite3_bind_int64(st, 11, (int64_t)r->issued_at);
 	sqlite3_bind_int64(st, 12, r->id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "ukey",
 				  _("the application already holds another UKEY; reset or mark that one first"));
@@ -154,7 +154,7 @@ rd_code rd_stock_each(rd_db *db, const char *state, rd_stock_fn fn, void *ud, rd
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "ukeys");
 }
 
@@ -170,6 +170,6 @@ rd_code rd_stock_counts(rd_db *db, rd_stock_count_fn fn, void *ud, rd_err *e)
 			rc = SQLITE_DONE;
 			break;
 		}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "ukeys");
 }

@@ -610,9 +610,12 @@ rd_code rd_ca_retry(rd_ctx *ctx, const char *no_or_id, char id[40], rd_err *e)
 
 /* ---- submission ---- */
 
+#define MAX_SENDERS 16
+
 typedef struct sub {
 	rd_ctx *ctx;
-	rd_ca *ca;
+	rd_ca *ca[MAX_SENDERS];      /* one connection per sender thread */
+	int nca;
 	char *chain;                 /* the trust file's certificates, stored with each certificate */
 	int max_attempts;
 	long backoff_cap;
@@ -675,7 +678,24 @@ out:
 	return rc;
 }
 
-static rd_code open_ca(rd_ctx *ctx, sub *s, rd_err *e)
+/* How many requests go to the CA at once, each on a connection of its
+ * own: [ca] parallel, else 4 for cfssl (its signer is concurrent) and 1 for
+ * CMP (servers often take one transaction of an RA at a time). */
+static int senders_for(rd_ctx *ctx, const rd_ca_settings *set, size_t due)
+{
+	long want = rd_config_int(ctx->cfg, "ca", "parallel");
+	if (want <= 0)
+		want = set->driver && !strcmp(set->driver, "cmp") ? 1 : 4;
+	if (want > MAX_SENDERS)
+		want = MAX_SENDERS;
+	if ((size_t)want > due)
+		want = (long)due;
+	return want < 1 ? 1 : (int)want;
+}
+
+/* Opens the connections (in this thread: libcurl's global set-up is not
+ * thread-safe) and reads the chain stored with each certificate. */
+static rd_code open_ca(rd_ctx *ctx, sub *s, size_t due, rd_err *e)
 {
 	rd_ca_settings set;
 	void *owned = NULL;
@@ -684,13 +704,23 @@ static rd_code open_ca(rd_ctx *ctx, sub *s, rd_err *e)
 	if (rc != RD_OK)
 		return rc;
 	set.log = &ctx->log;
-	rc = rd_ca_open(&s->ca, &set, e);
+	int want = senders_for(ctx, &set, due);
+	for (s->nca = 0; rc == RD_OK && s->nca < want; s->nca++)
+		if ((rc = rd_ca_open(&s->ca[s->nca], &set, e)) != RD_OK)
+			break;
 	if (rc == RD_OK && set.trust && rd_file_read(set.trust, 1 << 20, &s->chain, &len, NULL) != RD_OK)
 		s->chain = NULL;
 	s->lease_s = (set.timeout_s > 0 ? set.timeout_s : 15) + (set.connect_timeout_s > 0 ? set.connect_timeout_s : 5) +
 		     60;
 	rd_ca_settings_release(owned);
 	return rc;
+}
+
+static void close_ca(sub *s)
+{
+	for (int i = 0; i < s->nca; i++)
+		rd_ca_close(s->ca[i]);
+	s->nca = 0;
 }
 
 static time_t backoff(const sub *s, int attempts)
@@ -874,7 +904,7 @@ typedef struct job {
 } job;
 
 /* The wire only: no database here, so it can run beside the recording. */
-static void send_one(sub *s, job *j)
+static void send_one(rd_ca *ca, job *j)
 {
 	const rd_careq_row *r = &j->row;
 	outcome *o = &j->o;
@@ -883,7 +913,7 @@ static void send_one(sub *s, job *j)
 	memset(o, 0, sizeof *o);
 	rd_err_clear(&o->err);
 	if (!strcmp(r->kind, "revoke")) {
-		o->rc = rd_ca_revoke(s->ca, r->revoke_serial, j->old_pem, r->revoke_reason, &o->err);
+		o->rc = rd_ca_revoke(ca, r->revoke_serial, j->old_pem, r->revoke_reason, &o->err);
 		return;
 	}
 	memset(&req, 0, sizeof req);
@@ -891,14 +921,15 @@ static void send_one(sub *s, job *j)
 		req.csr_pem = r->csr_pem;
 		req.profile = r->profile[0] ? r->profile : NULL;
 		req.request_id = r->id;
+		req.csr_spki_sha256 = r->csr_spki_sha256[0] ? r->csr_spki_sha256 : NULL;
 		if (!strcmp(r->kind, "renew")) {
 			if (!j->old_pem)
 				o->rc = rd_fail_at(&o->err, RD_E_DATA, "certificate",
 						   _("the certificate to renew is not recorded"));
 			else
-				o->rc = rd_ca_renew(s->ca, &req, j->old_pem, &o->cert, &o->err);
+				o->rc = rd_ca_renew(ca, &req, j->old_pem, &o->cert, &o->err);
 		} else {
-			o->rc = rd_ca_enroll(s->ca, &req, &o->cert, &o->err);
+			o->rc = rd_ca_enroll(ca, &req, &o->cert, &o->err);
 		}
 	}
 	json_decref(js);
@@ -955,36 +986,47 @@ static rd_code record_step(rd_ctx *ctx, void *ud, rd_err *e)
 
 /* ---- the pipeline ----
  * The main thread claims rows (each claim committed before its send) and
- * records answers in order; a sender thread does the wire and the answer's
- * checks.  So the database work of one request overlaps the round trip of
- * the next, over the same kept-alive connection.  At most DEPTH rows are
- * claimed and not yet recorded. */
-#define DEPTH 3
+ * records answers in claim order; sender threads, each with a kept-alive
+ * connection of its own, do the wire and the answer's checks.  So the
+ * database work overlaps the round trips, and the CA signs several requests
+ * at once.  At most DEPTH rows are claimed and not yet recorded. */
+#define DEPTH (2 * MAX_SENDERS)
+enum { JOB_FREE, JOB_CLAIMED, JOB_ANSWERED, JOB_ON_WIRE };
 
 typedef struct pipeline {
 	sub *s;
 	job jobs[DEPTH];
-	size_t next_send;            /* index (mod DEPTH) the sender takes next */
+	size_t depth;                /* rows in flight at most: 2 per sender */
+	size_t next_send;            /* claim number the next free sender takes */
 	bool quit;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 } pipeline;
 
+typedef struct sender_arg {
+	pipeline *p;
+	rd_ca *ca;
+} sender_arg;
+
+/* Takes claimed jobs in claim order; next_send never passes the claims, so
+ * the slot it names is either claimed and waiting, or not claimed yet. */
 static void *sender(void *arg)
 {
-	pipeline *p = arg;
+	sender_arg *sa = arg;
+	pipeline *p = sa->p;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		job *j = &p->jobs[p->next_send % DEPTH];
-		while (j->stage != 1 && !p->quit)
+		job *j;
+		while ((j = &p->jobs[p->next_send % p->depth])->stage != JOB_CLAIMED && !p->quit)
 			pthread_cond_wait(&p->cv, &p->mu);
-		if (j->stage != 1)
+		if (j->stage != JOB_CLAIMED)
 			break;
-		pthread_mutex_unlock(&p->mu);
-		send_one(p->s, j);
-		pthread_mutex_lock(&p->mu);
-		j->stage = 2;
+		j->stage = JOB_ON_WIRE;
 		p->next_send++;
+		pthread_mutex_unlock(&p->mu);
+		send_one(sa->ca, j);
+		pthread_mutex_lock(&p->mu);
+		j->stage = JOB_ANSWERED;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -1002,7 +1044,7 @@ static void set_stage(pipeline *p, job *j, int stage)
 static void wait_answer(pipeline *p, job *j)
 {
 	pthread_mutex_lock(&p->mu);
-	while (j->stage != 2)
+	while (j->stage != JOB_ANSWERED)
 		pthread_cond_wait(&p->cv, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -1011,11 +1053,13 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 			  rd_err *e)
 {
 	rd_ca_batch b = {0, 0, 0, 0};
-	sub s = {ctx, NULL, NULL, 10, 3600, 80};
+	sub s = {.ctx = ctx, .max_attempts = 10, .backoff_cap = 3600, .lease_s = 80};
 	char(*ids)[40] = NULL;
 	pipeline *p = NULL;
-	pthread_t th;
-	bool started = false, stop = false;
+	pthread_t th[MAX_SENDERS];
+	sender_arg sa[MAX_SENDERS];
+	int started = 0;
+	bool stop = false;
 	int64_t app_id = 0;
 	size_t n = 0, claimed = 0, recorded = 0, next_claim = 0;
 	int streak = 0;
@@ -1049,20 +1093,27 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 	b.total = n;
 	if (n == 0)
 		goto out;
-	if ((rc = open_ca(ctx, &s, e)) != RD_OK)
+	if ((rc = open_ca(ctx, &s, n, e)) != RD_OK)
 		goto out;
 	p->s = &s;
+	p->depth = 2 * (size_t)s.nca;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	if (pthread_create(&th, NULL, sender, p) != 0) {
+	for (; started < s.nca; started++) {
+		sa[started] = (sender_arg){p, s.ca[started]};
+		if (pthread_create(&th[started], NULL, sender, &sa[started]) != 0)
+			break;
+	}
+	if (started == 0) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
 		rc = rd_fail(e, RD_E_INTERNAL, _("cannot start the sending thread"));
 		goto out;
 	}
-	started = true;
 	for (;;) {
-		/* keep the sender fed: claim while there is room */
-		while (!stop && next_claim < n && claimed - recorded < DEPTH) {
-			job *j = &p->jobs[claimed % DEPTH];
+		/* keep the senders fed: claim while there is room */
+		while (!stop && next_claim < n && claimed - recorded < p->depth) {
+			job *j = &p->jobs[claimed % p->depth];
 			struct claim_args ca = {ids[next_claim++], j, &s};
 			rd_code crc;
 			if (ctx->interrupted && *ctx->interrupted) {
@@ -1080,13 +1131,13 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 				break;
 			}
 			claimed++;
-			set_stage(p, j, 1);
+			set_stage(p, j, JOB_CLAIMED);
 		}
 		if (recorded == claimed)
 			break;
 		/* record the oldest answer */
 		{
-			job *j = &p->jobs[recorded % DEPTH];
+			job *j = &p->jobs[recorded % p->depth];
 			struct record_args ra = {&s, &j->row, &j->o, false, false};
 			rd_err re;
 			rd_code rrc;
@@ -1128,7 +1179,7 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 				if (streak >= BREAKER && !no)
 					stop = true;
 			}
-			set_stage(p, j, 0);
+			set_stage(p, j, JOB_FREE);
 		}
 	}
 out:
@@ -1137,14 +1188,15 @@ out:
 		p->quit = true;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
-		pthread_join(th, NULL);
+		for (int i = 0; i < started; i++)
+			pthread_join(th[i], NULL);
 		pthread_mutex_destroy(&p->mu);
 		pthread_cond_destroy(&p->cv);
 	}
 	if (p)
 		for (size_t i = 0; i < DEPTH; i++)
 			free(p->jobs[i].old_pem);
-	rd_ca_close(s.ca);
+	close_ca(&s);
 	free(s.chain);
 	free(ids);
 	free(p);

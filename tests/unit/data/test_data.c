@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "data/data.h"
+#include "data/internal.h"
 
 static char dir[64];
 
@@ -35,6 +36,45 @@ static rd_db *open_new(const char *name)
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	assert_int_equal(rd_db_open(&db, path, &o, NULL), RD_OK);
 	return db;
+}
+
+/* The statement cache: the same SQL gets its statement back once it is
+ * done, a statement in use is never handed out twice, results do not leak
+ * from one use into the next, and SQL beyond the cache's size still works. */
+static void statement_cache_reuses_and_never_shares(void **state)
+{
+	rd_db *db = open_new("c.db");
+	const char *q = "SELECT ?1 + 1";
+	sqlite3_stmt *a = NULL, *b = NULL, *c = NULL;
+	assert_int_equal(rd_db_prepare(db, q, &a, NULL), RD_OK);
+	sqlite3_bind_int(a, 1, 41);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	/* a loop body running the same query while a is stepping */
+	assert_int_equal(rd_db_prepare(db, q, &b, NULL), RD_OK);
+	assert_ptr_not_equal(a, b);
+	sqlite3_bind_int(b, 1, 1);
+	assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(b, 0), 2);
+	assert_int_equal(sqlite3_column_int(a, 0), 42);
+	rd_db_done(db, b);
+	rd_db_done(db, a);
+	assert_int_equal(rd_db_prepare(db, q, &c, NULL), RD_OK);
+	assert_ptr_equal(c, a);
+	assert_int_equal(sqlite3_step(c), SQLITE_ROW); /* bindings were cleared: NULL + 1 */
+	assert_int_equal(sqlite3_column_type(c, 0), SQLITE_NULL);
+	rd_db_done(db, c);
+	for (int i = 0; i < 3 * RD_DB_STMT_CACHE; i++) {
+		char sql[64];
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof sql, "SELECT %d", i);
+		assert_int_equal(rd_db_prepare(db, sql, &st, NULL), RD_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), i);
+		rd_db_done(db, st);
+	}
+	assert_true(db->ncache <= RD_DB_STMT_CACHE);
+	rd_db_done(db, NULL);
+	rd_db_close(db);
 }
 
 static void migrations_apply_once(void **state)
@@ -136,6 +176,7 @@ int main(void)
 		cmocka_unit_test(rolled_back_audit_row_is_gone),
 		cmocka_unit_test(seal_round_trip_and_tamper),
 		cmocka_unit_test(blind_index_is_keyed_and_labelled),
+		cmocka_unit_test(statement_cache_reuses_and_never_shares),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
