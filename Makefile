@@ -164,7 +164,11 @@ install: all fonts
 	install -m 0644 docs/radesk.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/radesk.conf.5
 	cp -R share/. $(DESTDIR)$(PREFIX)/share/radesk/ 2>/dev/null || true
 
+# Statements of rd_db_prepare may be cached: data/ gives them back with
+# rd_db_done; a sqlite3_finalize there would free one the cache still holds.
 lint:
+	@if grep -n 'sqlite3_finalize' $(filter-out data/db.c,$(wildcard data/*.c)); then \
+	  echo "lint: data/ must give statements back with rd_db_done, not sqlite3_finalize" >&2; exit 1; fi
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -I. $(MODULES)
 
