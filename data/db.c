@@ -278,11 +278,23 @@ const char *rd_db_path(const rd_db *db)
 	return db->path;
 }
 
+/* BEGIN / COMMIT / ROLLBACK through the statement cache: a batch runs
+ * thousands of transactions, and sqlite3_exec parses the SQL every time. */
+static int run_cached(rd_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (rd_db_prepare(db, sql, &st, NULL) != RD_OK)
+		return sqlite3_errcode(db->h);
+	int rc = sqlite3_step(st);
+	rd_db_done(db, st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 rd_code rd_db_begin(rd_db *db, rd_err *e)
 {
 	if (db->in_tx)
 		return rd_fail(e, RD_E_INTERNAL, _("a transaction is already open"));
-	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (run_cached(db, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return rd_db_fail(db, e, "begin");
 	db->in_tx = true;
 	return RD_OK;
@@ -290,7 +302,7 @@ rd_code rd_db_begin(rd_db *db, rd_err *e)
 
 rd_code rd_db_commit(rd_db *db, rd_err *e)
 {
-	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (run_cached(db, "COMMIT") != SQLITE_OK) {
 		rd_code rc = rd_db_fail(db, e, "commit");
 		rd_db_rollback(db);
 		return rc;
@@ -302,6 +314,6 @@ rd_code rd_db_commit(rd_db *db, rd_err *e)
 void rd_db_rollback(rd_db *db)
 {
 	if (sqlite3_get_autocommit(db->h) == 0)
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		run_cached(db, "ROLLBACK");
 	db->in_tx = false;
 }
