@@ -8,6 +8,7 @@
 #include "ca/internal.h"
 
 #include <openssl/cmp.h>
+#include <openssl/cmperr.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -26,6 +27,10 @@ struct cmp_state {
 	rd_err xfer_err;
 	rd_code xfer_rc;
 	const char *request_id;
+	/* the enrollment under way, and why its certificate was not accepted */
+	const rd_ca_request *req;
+	rd_err check_err;
+	rd_code check_rc;
 };
 
 static rd_code read_secret(const char *path, unsigned char *out, size_t *len, rd_err *e)
@@ -208,6 +213,9 @@ static OSSL_CMP_CTX *new_ctx(rd_ca *ca, const char *request_id, rd_err *e)
 	rd_err_clear(&s->xfer_err);
 	s->xfer_rc = RD_OK;
 	s->request_id = request_id;
+	rd_err_clear(&s->check_err);
+	s->check_rc = RD_OK;
+	s->req = NULL;
 	if (ok)
 		ok = OSSL_CMP_CTX_set_log_cb(c, cmp_log) && OSSL_CMP_CTX_set_transfer_cb(c, transfer) && OSSL_CMP_CTX_set_transfer_cb_arg(c, ca) &&
 		     OSSL_CMP_CTX_set1_server(c, "127.0.0.1") && /* unused: our transfer does the I/O */
@@ -249,28 +257,121 @@ static OSSL_CMP_CTX *new_ctx(rd_ca *ca, const char *request_id, rd_err *e)
 	return c;
 }
 
-/* Why a CMP transaction failed: our transport, the CA's refusal, or
- * OpenSSL's checks on the answer (protection, content). */
+/* What OpenSSL's error queue says about a failed transaction: the reasons
+ * and their detail as one line (the queue is emptied), and whether one of
+ * them means the time ran out or a message's protection failed. */
+typedef struct cmp_errs {
+	char text[600];
+	bool timeout, protection;
+} cmp_errs;
+
+static void cmp_errs_take(cmp_errs *out)
+{
+	unsigned long code;
+	const char *data;
+	int flags;
+	size_t len;
+	memset(out, 0, sizeof *out);
+	while ((code = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+		const char *why = ERR_reason_error_string(code);
+		if (ERR_GET_LIB(code) == ERR_LIB_CMP) {
+			switch (ERR_GET_REASON(code)) {
+			case CMP_R_TOTAL_TIMEOUT:
+				out->timeout = true;
+				break;
+			case CMP_R_ERROR_VALIDATING_PROTECTION:
+			case CMP_R_MISSING_PROTECTION:
+			case CMP_R_WRONG_PBM_VALUE:
+			case CMP_R_NO_SUITABLE_SENDER_CERT:
+				out->protection = true;
+				break;
+			default:
+				break;
+			}
+		}
+		len = strlen(out->text);
+		snprintf(out->text + len, sizeof out->text - len, "%s%s%s%s", len ? "; " : "",
+			 why ? why : "?", (flags & ERR_TXT_STRING) && data && *data ? ": " : "",
+			 (flags & ERR_TXT_STRING) && data ? data : "");
+	}
+}
+
+/* Why a CMP transaction failed: our transport; our own checks refusing the
+ * certificate the CA sent (we said so in certConf); the time running out
+ * while the CA asked us to wait (transient); message protection failing
+ * either way (the shared secret or the RA's CMP certificate is not the one
+ * the CA knows: the link's trouble, not the request's); or the CA's refusal. */
 static rd_code cmp_fail(rd_ca *ca, OSSL_CMP_CTX *c, const char *what, rd_err *e)
 {
 	struct cmp_state *s = ca->drv;
 	char status[512];
+	cmp_errs errs;
+	int info;
 	if (s->xfer_rc) {
 		ERR_clear_error();
 		if (e)
 			*e = s->xfer_err;
 		return s->xfer_rc;
 	}
-	if (OSSL_CMP_CTX_get_status(c) == OSSL_CMP_PKISTATUS_rejection ||
-	    OSSL_CMP_CTX_get_failInfoCode(c) > 0) {
-		OSSL_CMP_CTX_snprint_PKIStatus(c, status, sizeof status);
+	if (s->check_rc) {
 		ERR_clear_error();
+		if (e)
+			*e = s->check_err;
+		return s->check_rc;
+	}
+	cmp_errs_take(&errs);
+	info = OSSL_CMP_CTX_get_failInfoCode(c);
+	if (errs.timeout)
+		return rd_fail_at(e, RD_E_TIMEOUT, "ca.timeout",
+				  _("the CA asked to wait for its answer to the %s longer than the timeout allows"),
+				  what);
+	if (errs.protection ||
+	    (info > 0 && (info & (1 << OSSL_CMP_PKIFAILUREINFO_badMessageCheck)) != 0))
+		return rd_fail_at(e, RD_E_AUTH, ca->cmp_secret_file ? "ca.cmp_secret_file" : "ca.cmp_cert",
+				  _("the protection of the CMP messages does not hold (shared secret or CMP certificate?): %s"),
+				  errs.text[0] ? errs.text : _("the CA refused it"));
+	if (OSSL_CMP_CTX_get_status(c) == OSSL_CMP_PKISTATUS_rejection || info > 0) {
+		OSSL_CMP_CTX_snprint_PKIStatus(c, status, sizeof status);
 		return rd_fail_at(e, RD_E_REFUSED, "response", _("the CA refused the %s: %s"), what,
 				  status);
 	}
-	rd_fail_at(e, RD_E_REFUSED, "response", _("the CA's answer to the %s was not accepted"), what);
-	rd_err_add_openssl(e);
-	return RD_E_REFUSED;
+	return rd_fail_at(e, RD_E_REFUSED, "response", _("the CA's answer to the %s was not accepted: %s"),
+			  what, errs.text[0] ? errs.text : "?");
+}
+
+/* OpenSSL asks before it confirms a new certificate to the CA: our checks
+ * (key, subject, chain, validity) decide, and a refusal goes back to the CA
+ * in certConf instead of the certificate being taken. */
+static int cert_conf(OSSL_CMP_CTX *c, X509 *cert, int fail_info, const char **txt)
+{
+	rd_ca *ca = OSSL_CMP_CTX_get_certConf_cb_arg(c);
+	struct cmp_state *s = ca->drv;
+	BIO *b;
+	char *p, *pem = NULL;
+	long l;
+	rd_ca_cert got;
+	if (!s->req)
+		return fail_info;
+	b = BIO_new(BIO_s_mem());
+	if (b && PEM_write_bio_X509(b, cert) == 1 && (l = BIO_get_mem_data(b, &p)) > 0)
+		pem = rd_ca_memstr(p, (size_t)l);
+	BIO_free(b);
+	if (!pem) {
+		s->check_rc = rd_fail(&s->check_err, RD_E_NOMEM, "%s", _("out of memory"));
+		*txt = "RA: out of memory";
+		return 1 << OSSL_CMP_PKIFAILUREINFO_systemFailure;
+	}
+	s->check_rc = rd_ca_check_response(ca, s->req, pem, &got, &s->check_err);
+	free(pem);
+	if (s->check_rc == RD_OK) { /* ours hold; OpenSSL may still have refused it */
+		rd_ca_cert_free(&got);
+		if (fail_info != 0)
+			s->check_rc = rd_fail_at(&s->check_err, RD_E_REFUSED, "response.certificate", "%s",
+						 _("OpenSSL's CMP client did not accept the CA's certificate"));
+		return fail_info;
+	}
+	*txt = "the RA does not accept the certificate (key, subject, issuer or validity)";
+	return 1 << OSSL_CMP_PKIFAILUREINFO_badCertTemplate;
 }
 
 static X509_REQ *csr_from_pem(const char *pem)
@@ -299,6 +400,7 @@ static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 	X509_REQ *csr = csr_from_pem(req->csr_pem);
 	X509 *old = NULL, *got;
 	OSSL_CMP_CTX *c;
+	struct cmp_state *s = ca->drv;
 	rd_code rc;
 	if (!csr) {
 		ERR_clear_error();
@@ -320,7 +422,9 @@ static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 		X509_free(old);
 		return e ? e->code : RD_E_INTERNAL;
 	}
-	if (!OSSL_CMP_CTX_set1_p10CSR(c, csr) ||
+	s->req = req;
+	if (!OSSL_CMP_CTX_set1_p10CSR(c, csr) || !OSSL_CMP_CTX_set_certConf_cb(c, cert_conf) ||
+	    !OSSL_CMP_CTX_set_certConf_cb_arg(c, ca) ||
 	    (old && (!OSSL_CMP_CTX_set1_oldCert(c, old) ||
 		     !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_POPO_METHOD, OSSL_CRMF_POPO_RAVERIFIED)))) {
 		rc = rd_fail(e, RD_E_INTERNAL, "%s", _("cannot set up the CMP client"));
