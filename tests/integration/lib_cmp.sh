@@ -49,7 +49,7 @@ trust = $CA/ca.pem
 client_cert = $CA/ra.pem
 client_key = $CA/ra-key.pem
 $prot
-$(printf '%s\n' "${CMP_EXTRA[@]}" "$@")
+$(printf '%s\n' "$@" "${CMP_EXTRA[@]}")
 CONF
 }
 
@@ -75,3 +75,4 @@ posts() { grep -c 'Received request' "$TESTTMP/cmp/$1.log"; }
 
 serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2 | tr A-F a-f; }
 der_sum() { openssl x509 -outform DER | sha256sum; }
+audit_count() { sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = '$1' AND object = '$2'"; }
