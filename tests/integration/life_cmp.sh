@@ -4,9 +4,12 @@
 # the CA confirming or refusing; renewal (kur) as far as that server can
 # take it: it answers a key update only for the certificate it holds and
 # answers with that very certificate, so it checks the old certificate the
-# RA names and the RA must not take what it gets back.
+# RA names and the RA must not take what it gets back.  The renewal with a
+# new key then goes to tests/tools/cmp_ca (the same OpenSSL CMP server
+# engine with the test CA's key behind it, signing what it is asked for).
 . "$SRCDIR/tests/integration/lib_cmp.sh"
 cmp_setup "[renewal]" "window_days = 365"
+cmp_server_start_ca "$TESTTMP/cmp" || { echo "Bail out! cmp_ca did not start"; exit 1; }
 mapfile -t APPS < <("$TOOLS/ca_prep" approve 4)
 is "${#APPS[@]}" 4 "four approved applications"
 # issue NO: enrolled over CMP with a software key, the server holding its certificate
@@ -89,6 +92,24 @@ expect_rc 1 "a certificate for the new key under the old serial number" as clerk
 like "$(careq "$C" last_error)" "response.serial: .*$(serial_of "$TESTTMP/$C.pem")" "is refused: the serial is held already"
 is "$(cert_status "$C")/$(cur_serial "$C")" "valid/$SC" "C's certificate is still the old, valid one"
 is "$(sqlite3 "$DB" "select count(*) from certificates where status='superseded'")" 0 "nothing superseded"
+
+expect_rc 0 "the admin retries once more" as admin ca retry "$C"
+cmp_conf "$CMP_CA_URL"
+expect_rc 0 "a CMP CA that signs what it is asked: the kur goes through" as clerk ca submit "$C"
+NEW=$(cur_serial "$C")
+like "$(tail -n 2 "$CMP_CA_LOG")" "^kur $NEW old $(serial_of "$TESTTMP/$C.pem")" \
+	"the CA got a kur naming the old certificate and issued the new serial"
+like "$(tail -n 1 "$CMP_CA_LOG")" "certConf PKIStatus: accepted" "... which the RA confirmed"
+check "a new serial" test -n "$NEW" -a "$NEW" != "$SC"
+as admin cert show "$C" --pem >"$TESTTMP/c-new.pem"
+is "$(openssl x509 -in "$TESTTMP/c-new.pem" -noout -pubkey | sha256sum)" \
+	"$(openssl req -in "$TESTTMP/c2.csr" -noout -pubkey | sha256sum)" "the new certificate holds the renewal CSR's key"
+check "... and chains to the CA" openssl verify -CAfile "$CA/ca.pem" "$TESTTMP/c-new.pem"
+is "$(cert_status "$C")" valid "it is the current, valid certificate"
+is "$(sqlite3 "$DB" "select status from certificates where serial_hex='$SC'")" superseded "the old one is superseded"
+is "$(app_state "$C")" issued "C stays issued"
+like "$(sqlite3 "$DB" "select group_concat(action) from audit where object='$C'")" "cert.renew.*ca.failed.*ca.requeue.*ca.renewed" \
+	"the audit trail has the renewal, the refusals, the retries and the renewed certificate"
 
 expect_rc 0 "the audit chain verifies" as auditor audit verify
 done_testing
