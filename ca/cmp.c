@@ -1,7 +1,9 @@
 /* The CMP driver: OpenSSL's CMP client (RFC 4210 / RFC 9483) with our
  * libcurl connection as its transport (POST application/pkixcmp, DER).
- * Enrollment is p10cr (the CSR as is; the RA vouches for proof of
- * possession), renewal kur with the CSR's key, revocation rr.  Message
+ * Enrollment is p10cr (the CSR as is) or, when the CSR does not name
+ * exactly the approved subject, ir with the approved subject and the
+ * CSR's key (the RA vouches for proof of possession); renewal kur with the
+ * CSR's key and the approved subject; revocation rr.  Message
  * protection: MAC with a shared secret (cmp_ref + cmp_secret_file) or a
  * signature with the RA's CMP certificate and key (cmp_cert + cmp_key).
  * A fresh OSSL_CMP_CTX per transaction keeps sessions independent. */
@@ -394,13 +396,64 @@ static rd_code cert_pem_out(X509 *x, char **pem, rd_err *e)
 	return *pem ? RD_OK : rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
 }
 
+/* The approved subject as a name (C, ST, L, O, OU, CN). */
+static X509_NAME *approved_name(const rd_ca_subject *sj)
+{
+	const struct {
+		int nid;
+		const char *v;
+	} f[] = {{NID_countryName, sj->c}, {NID_stateOrProvinceName, sj->st}, {NID_localityName, sj->l},
+		 {NID_organizationName, sj->o}, {NID_organizationalUnitName, sj->ou}, {NID_commonName, sj->cn}};
+	X509_NAME *n = X509_NAME_new();
+	for (size_t i = 0; n && i < RD_ARRAY_LEN(f); i++)
+		if (f[i].v && *f[i].v &&
+		    X509_NAME_add_entry_by_NID(n, f[i].nid, MBSTRING_UTF8, (const unsigned char *)f[i].v, -1, -1, 0) != 1) {
+			X509_NAME_free(n);
+			n = NULL;
+		}
+	return n;
+}
+
+/* True when the CSR's subject has exactly the approved attributes (in any
+ * order): then the CA may get the subscriber's own signed request. */
+static bool same_subject(const X509_NAME *csr, const X509_NAME *want)
+{
+	int n = X509_NAME_entry_count(csr);
+	if (n != X509_NAME_entry_count(want))
+		return false;
+	for (int i = 0; i < n; i++) {
+		const X509_NAME_ENTRY *a = X509_NAME_get_entry(want, i);
+		int at = X509_NAME_get_index_by_OBJ(csr, X509_NAME_ENTRY_get_object(a), -1);
+		unsigned char *u1 = NULL, *u2 = NULL;
+		int l1, l2;
+		bool eq;
+		if (at < 0 || X509_NAME_get_index_by_OBJ(csr, X509_NAME_ENTRY_get_object(a), at) >= 0)
+			return false;
+		l1 = ASN1_STRING_to_UTF8(&u1, X509_NAME_ENTRY_get_data(a));
+		l2 = ASN1_STRING_to_UTF8(&u2, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(csr, at)));
+		eq = l1 >= 0 && l1 == l2 && memcmp(u1, u2, (size_t)l1) == 0;
+		OPENSSL_free(u1);
+		OPENSSL_free(u2);
+		if (!eq)
+			return false;
+	}
+	return true;
+}
+
+/* Enrollment: p10cr when the CSR names exactly the approved subject;
+ * otherwise (a CSR made on a token names the CN only, say) an ir whose
+ * template carries the approved subject and the CSR's key, the proof of
+ * possession vouched for by the RA (it checked the CSR's signature).
+ * Renewal: kur naming the old certificate, the template as for ir. */
 static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem, char **cert_pem,
 		       rd_err *e)
 {
 	X509_REQ *csr = csr_from_pem(req->csr_pem);
 	X509 *old = NULL, *got;
+	X509_NAME *subject = NULL;
 	OSSL_CMP_CTX *c;
 	struct cmp_state *s = ca->drv;
+	bool p10;
 	rd_code rc;
 	if (!csr) {
 		ERR_clear_error();
@@ -417,23 +470,33 @@ static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 					  _("the certificate to renew cannot be read"));
 		}
 	}
+	if (!(subject = approved_name(&req->subject))) {
+		X509_REQ_free(csr);
+		X509_free(old);
+		ERR_clear_error();
+		return rd_fail_at(e, RD_E_INVALID, "subject", "%s", _("the approved subject cannot be encoded"));
+	}
+	p10 = !old && same_subject(X509_REQ_get_subject_name(csr), subject);
 	if (!(c = new_ctx(ca, req->request_id, e))) {
 		X509_REQ_free(csr);
 		X509_free(old);
+		X509_NAME_free(subject);
 		return e ? e->code : RD_E_INTERNAL;
 	}
 	s->req = req;
 	if (!OSSL_CMP_CTX_set1_p10CSR(c, csr) || !OSSL_CMP_CTX_set_certConf_cb(c, cert_conf) ||
 	    !OSSL_CMP_CTX_set_certConf_cb_arg(c, ca) ||
-	    (old && (!OSSL_CMP_CTX_set1_oldCert(c, old) ||
-		     !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_POPO_METHOD, OSSL_CRMF_POPO_RAVERIFIED)))) {
+	    (!p10 && (!OSSL_CMP_CTX_set1_subjectName(c, subject) ||
+		      !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_SUBJECTALTNAME_NODEFAULT, 1) ||
+		      !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_POPO_METHOD, OSSL_CRMF_POPO_RAVERIFIED))) ||
+	    (old && !OSSL_CMP_CTX_set1_oldCert(c, old))) {
 		rc = rd_fail(e, RD_E_INTERNAL, "%s", _("cannot set up the CMP client"));
 		rd_err_add_openssl(e);
 	} else if (old) {
 		got = OSSL_CMP_exec_KUR_ses(c);
 		rc = got ? cert_pem_out(got, cert_pem, e) : cmp_fail(ca, c, _("key update request"), e);
 	} else {
-		got = OSSL_CMP_exec_P10CR_ses(c);
+		got = p10 ? OSSL_CMP_exec_P10CR_ses(c) : OSSL_CMP_exec_IR_ses(c);
 		rc = got ? cert_pem_out(got, cert_pem, e)
 			 : cmp_fail(ca, c, _("certificate request"), e);
 	}
@@ -441,6 +504,7 @@ static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 	OSSL_CMP_CTX_free(c);
 	X509_REQ_free(csr);
 	X509_free(old);
+	X509_NAME_free(subject);
 	return rc;
 }
 

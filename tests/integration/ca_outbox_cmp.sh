@@ -5,9 +5,10 @@
 # RA must not take; the server down, hung, polling, or answering nonsense.
 . "$SRCDIR/tests/integration/lib_cmp.sh"
 cmp_setup
+cmp_server_start_ca "$TESTTMP/cmp" || { echo "Bail out! cmp_ca did not start"; exit 1; }
 FAULT=$SRCDIR/tests/tools/faultca.sh
-mapfile -t APPS < <("$TOOLS/ca_prep" approve 10)
-is "${#APPS[@]}" 10 "ten approved applications"
+mapfile -t APPS < <("$TOOLS/ca_prep" approve 9)
+is "${#APPS[@]}" 9 "nine approved applications"
 queue() { # NO: a fresh P-256 CSR for the approved subject, queued
 	ec_csr "$TESTTMP/$1.csr" "/CN=张三/C=CN" && as clerk ca request "$1" --csr "$TESTTMP/$1.csr" >/dev/null
 }
@@ -55,6 +56,16 @@ expect_rc 3 "a shared secret the CA does not know: exit 3" as clerk ca submit "$
 like "$ERR" "ca.cmp_secret_file: .*protection" "... naming the secret setting"
 is "$(careq "$C" state)" retry "the request keeps its place for the admin"
 is "$(app_state "$C")" queued_for_ca "... the application is not sent back to review for the link's trouble"
+cmp_conf mac
+
+# ---- a CSR without the C the CA is to fill in: ir with the approved subject
+I=${APPS[8]}
+ec_csr "$TESTTMP/$I.csr" "/CN=张三" && as clerk ca request "$I" --csr "$TESTTMP/$I.csr" >/dev/null
+cmp_conf "$CMP_CA_URL"
+expect_rc 0 "a CSR naming the CN only, to a CA that signs what it is asked" as clerk ca submit "$I"
+like "$(grep -v certConf "$CMP_CA_LOG" | tail -n 1)" "^ir $(as clerk --json cert show "$I" | jq -r .serial)\$" \
+	"the RA sent an ir (the template, not the CSR, names the subject)"
+like "$(as clerk --json cert show "$I" | jq -r .subject)" "^(C=CN,CN=张三|CN=张三,C=CN)\$" "the certificate has the approved subject"
 cmp_conf mac
 
 # ---- answers the RA does not take: failed with the reason, back to a reviewer
