@@ -42,7 +42,7 @@ is "$(app_state "$A")" revoked "the application is revoked once the CA confirmed
 is "$(cert_status "$A")" revoked "the certificate is recorded revoked"
 expect_rc 0 "sync closes the request" as clerk cert sync
 like "$OUT" "revoked 1" "... one confirmed"
-is "$(revreq "$A" .status)" done "the revocation request is done"
+is "$(revreq "$A" .status)" "done" "the revocation request is done"
 like "$(sqlite3 "$DB" "select group_concat(action) from audit where object='$A'")" \
 	"cert.revoke_request.*cert.revoke_approve.*cert.revoke_queued.*ca.revoked.*app.revoke.*cert.revoke_done" \
 	"the audit trail tells the flow"

@@ -38,7 +38,8 @@ is "$(token_cert "$OLDKID" | openssl x509 -noout -serial | cut -d= -f2 | tr A-F 
 is "$(app_state "$NO")" issued "the application is issued"
 
 END=$(openssl x509 -noout -enddate -in <(as admin cert show "$NO" --pem) | cut -d= -f2)
-export RADESK_FIXED_TIME=$(date -u -d "$END - 10 days" +%Y-%m-%dT%H:%M:%S)
+RADESK_FIXED_TIME=$(date -u -d "$END - 10 days" +%Y-%m-%dT%H:%M:%S)
+export RADESK_FIXED_TIME
 env RADESK_UKEY_PIN=$PIN RADESK_ANSWER=a rdas clerk ukey renew "$NO" --method cash >"$TESTTMP/r.out" 2>"$TESTTMP/r.err"
 is "$?" 0 "ukey renew over CMP"
 OUT=$(cat "$TESTTMP/r.out")

@@ -377,8 +377,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rd_secret_free(secret, secret_len);
-	signal(SIGTERM, on_term);
-	signal(SIGPIPE, SIG_IGN);
+	{ /* no SA_RESTART: SIGTERM interrupts accept and read, and the loop ends */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_term;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+	}
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&a, 0, sizeof a);
 	a.sin_family = AF_INET;
@@ -392,7 +398,7 @@ int main(int argc, char **argv)
 	while (!quit) {
 		int fd = accept(s, NULL, NULL);
 		if (fd < 0)
-			continue;
+			continue; /* EINTR: quit is set */
 		serve(srv, fd);
 		close(fd);
 	}
