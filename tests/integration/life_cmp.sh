@@ -111,5 +111,13 @@ is "$(app_state "$C")" issued "C stays issued"
 like "$(sqlite3 "$DB" "select group_concat(action) from audit where object='$C'")" "cert.renew.*ca.failed.*ca.requeue.*ca.renewed" \
 	"the audit trail has the renewal, the refusals, the retries and the renewed certificate"
 
+# ---- the reason reaches the CA: revoke the renewed certificate at the signing CA
+expect_rc 0 "a revocation request for C (cessationOfOperation)" as clerk cert revoke "$C" --reason cessationOfOperation
+expect_rc 0 "approved by a second clerk: queued at once" as clerk2 cert approve-revocation "$C"
+expect_rc 0 "ca submit sends the rr" as clerk ca submit "$C"
+like "$(grep -v certConf "$CMP_CA_LOG" | tail -n 1)" "^rr $NEW reason 5\$" \
+	"the CA got an rr for the current certificate with reason 5 (cessationOfOperation)"
+is "$(app_state "$C")/$(cert_status "$C")" revoked/revoked "C is revoked"
+
 expect_rc 0 "the audit chain verifies" as auditor audit verify
 done_testing

@@ -14,7 +14,7 @@
  * Plain HTTP on 127.0.0.1:P (tests put a TLS front before it), one
  * connection at a time, keep-alive.  Every transaction is logged to the
  * log file, one line each: "p10cr|ir|cr|kur SERIAL_HEX [old OLD_HEX]",
- * "rr SERIAL_HEX", "certConf accepted|rejected". */
+ * "rr SERIAL_HEX reason CODE" (-1: none given), "certConf <PKIStatusInfo>". */
 #include "core/core.h"
 
 #include <arpa/inet.h>
@@ -189,16 +189,56 @@ static OSSL_CMP_PKISI *cert_request(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *r
 	return OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_accepted, 0, NULL);
 }
 
+/* The CRL reason of the first RevDetails of an rr (-1 when absent):
+ * PKIMessage { header, body [11] RevReqContent { RevDetails { certDetails,
+ * crlEntryDetails Extensions } } }; OpenSSL 3.0 has no getter for it. */
+static int rr_reason(const OSSL_CMP_MSG *req)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p, *end;
+	long len;
+	int tag, cls, reason = -1, n = i2d_OSSL_CMP_MSG((OSSL_CMP_MSG *)req, &der);
+	if (n <= 0)
+		return -1;
+	p = der;
+	end = der + n;
+	/* into PKIMessage, over the header, into [11], RevReqContent, RevDetails */
+	if ((ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80) ||
+	    (ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80))
+		goto out;
+	p += len;
+	for (int depth = 0; depth < 3; depth++)
+		if ((ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80) ||
+		    (depth == 0 && (cls != V_ASN1_CONTEXT_SPECIFIC || tag != 11)))
+			goto out;
+	end = p + len; /* RevDetails' content */
+	if (ASN1_get_object(&p, &len, &tag, &cls, end - p) & 0x80) /* certDetails */
+		goto out;
+	p += len;
+	if (p < end) {
+		STACK_OF(X509_EXTENSION) *exts = d2i_X509_EXTENSIONS(NULL, &p, end - p);
+		ASN1_ENUMERATED *r = exts ? X509V3_get_d2i(exts, NID_crl_reason, NULL, NULL) : NULL;
+		if (r)
+			reason = (int)ASN1_ENUMERATED_get(r);
+		ASN1_ENUMERATED_free(r);
+		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	}
+out:
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return reason;
+}
+
 static OSSL_CMP_PKISI *revoke_cb(OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issuer,
 			      const ASN1_INTEGER *serial)
 {
 	ca *c = OSSL_CMP_SRV_CTX_get0_custom_ctx(srv);
 	char *hex;
-	(void)req;
 	if (!issuer || !serial || X509_NAME_cmp(issuer, X509_get_subject_name(c->cert)) != 0)
 		return reject("not a certificate of this CA");
 	hex = serial_hex(serial);
-	log_line(c, "rr", hex ? hex : "?");
+	fprintf(c->log, "rr %s reason %d\n", hex ? hex : "?", rr_reason(req));
+	fflush(c->log);
 	OPENSSL_free(hex);
 	return OSSL_CMP_STATUSINFO_new(OSSL_CMP_PKISTATUS_accepted, 0, NULL);
 }
