@@ -1,13 +1,16 @@
 /* The CMP driver: OpenSSL's CMP client (RFC 4210 / RFC 9483) with our
  * libcurl connection as its transport (POST application/pkixcmp, DER).
- * Enrollment is p10cr (the CSR as is; the RA vouches for proof of
- * possession), renewal kur with the CSR's key, revocation rr.  Message
+ * Enrollment is p10cr (the CSR as is) or, when the CSR does not name
+ * exactly the approved subject, ir with the approved subject and the
+ * CSR's key (the RA vouches for proof of possession); renewal kur with the
+ * CSR's key and the approved subject; revocation rr.  Message
  * protection: MAC with a shared secret (cmp_ref + cmp_secret_file) or a
  * signature with the RA's CMP certificate and key (cmp_cert + cmp_key).
  * A fresh OSSL_CMP_CTX per transaction keeps sessions independent. */
 #include "ca/internal.h"
 
 #include <openssl/cmp.h>
+#include <openssl/cmperr.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -26,6 +29,10 @@ struct cmp_state {
 	rd_err xfer_err;
 	rd_code xfer_rc;
 	const char *request_id;
+	/* the enrollment under way, and why its certificate was not accepted */
+	const rd_ca_request *req;
+	rd_err check_err;
+	rd_code check_rc;
 };
 
 static rd_code read_secret(const char *path, unsigned char *out, size_t *len, rd_err *e)
@@ -208,6 +215,9 @@ static OSSL_CMP_CTX *new_ctx(rd_ca *ca, const char *request_id, rd_err *e)
 	rd_err_clear(&s->xfer_err);
 	s->xfer_rc = RD_OK;
 	s->request_id = request_id;
+	rd_err_clear(&s->check_err);
+	s->check_rc = RD_OK;
+	s->req = NULL;
 	if (ok)
 		ok = OSSL_CMP_CTX_set_log_cb(c, cmp_log) && OSSL_CMP_CTX_set_transfer_cb(c, transfer) && OSSL_CMP_CTX_set_transfer_cb_arg(c, ca) &&
 		     OSSL_CMP_CTX_set1_server(c, "127.0.0.1") && /* unused: our transfer does the I/O */
@@ -249,28 +259,121 @@ static OSSL_CMP_CTX *new_ctx(rd_ca *ca, const char *request_id, rd_err *e)
 	return c;
 }
 
-/* Why a CMP transaction failed: our transport, the CA's refusal, or
- * OpenSSL's checks on the answer (protection, content). */
+/* What OpenSSL's error queue says about a failed transaction: the reasons
+ * and their detail as one line (the queue is emptied), and whether one of
+ * them means the time ran out or a message's protection failed. */
+typedef struct cmp_errs {
+	char text[600];
+	bool timeout, protection;
+} cmp_errs;
+
+static void cmp_errs_take(cmp_errs *out)
+{
+	unsigned long code;
+	const char *data;
+	int flags;
+	size_t len;
+	memset(out, 0, sizeof *out);
+	while ((code = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+		const char *why = ERR_reason_error_string(code);
+		if (ERR_GET_LIB(code) == ERR_LIB_CMP) {
+			switch (ERR_GET_REASON(code)) {
+			case CMP_R_TOTAL_TIMEOUT:
+				out->timeout = true;
+				break;
+			case CMP_R_ERROR_VALIDATING_PROTECTION:
+			case CMP_R_MISSING_PROTECTION:
+			case CMP_R_WRONG_PBM_VALUE:
+			case CMP_R_NO_SUITABLE_SENDER_CERT:
+				out->protection = true;
+				break;
+			default:
+				break;
+			}
+		}
+		len = strlen(out->text);
+		snprintf(out->text + len, sizeof out->text - len, "%s%s%s%s", len ? "; " : "",
+			 why ? why : "?", (flags & ERR_TXT_STRING) && data && *data ? ": " : "",
+			 (flags & ERR_TXT_STRING) && data ? data : "");
+	}
+}
+
+/* Why a CMP transaction failed: our transport; our own checks refusing the
+ * certificate the CA sent (we said so in certConf); the time running out
+ * while the CA asked us to wait (transient); message protection failing
+ * either way (the shared secret or the RA's CMP certificate is not the one
+ * the CA knows: the link's trouble, not the request's); or the CA's refusal. */
 static rd_code cmp_fail(rd_ca *ca, OSSL_CMP_CTX *c, const char *what, rd_err *e)
 {
 	struct cmp_state *s = ca->drv;
 	char status[512];
+	cmp_errs errs;
+	int info;
 	if (s->xfer_rc) {
 		ERR_clear_error();
 		if (e)
 			*e = s->xfer_err;
 		return s->xfer_rc;
 	}
-	if (OSSL_CMP_CTX_get_status(c) == OSSL_CMP_PKISTATUS_rejection ||
-	    OSSL_CMP_CTX_get_failInfoCode(c) > 0) {
-		OSSL_CMP_CTX_snprint_PKIStatus(c, status, sizeof status);
+	if (s->check_rc) {
 		ERR_clear_error();
+		if (e)
+			*e = s->check_err;
+		return s->check_rc;
+	}
+	cmp_errs_take(&errs);
+	info = OSSL_CMP_CTX_get_failInfoCode(c);
+	if (errs.timeout)
+		return rd_fail_at(e, RD_E_TIMEOUT, "ca.timeout",
+				  _("the CA asked to wait for its answer to the %s longer than the timeout allows"),
+				  what);
+	if (errs.protection ||
+	    (info > 0 && (info & (1 << OSSL_CMP_PKIFAILUREINFO_badMessageCheck)) != 0))
+		return rd_fail_at(e, RD_E_AUTH, ca->cmp_secret_file ? "ca.cmp_secret_file" : "ca.cmp_cert",
+				  _("the protection of the CMP messages does not hold (shared secret or CMP certificate?): %s"),
+				  errs.text[0] ? errs.text : _("the CA refused it"));
+	if (OSSL_CMP_CTX_get_status(c) == OSSL_CMP_PKISTATUS_rejection || info > 0) {
+		OSSL_CMP_CTX_snprint_PKIStatus(c, status, sizeof status);
 		return rd_fail_at(e, RD_E_REFUSED, "response", _("the CA refused the %s: %s"), what,
 				  status);
 	}
-	rd_fail_at(e, RD_E_REFUSED, "response", _("the CA's answer to the %s was not accepted"), what);
-	rd_err_add_openssl(e);
-	return RD_E_REFUSED;
+	return rd_fail_at(e, RD_E_REFUSED, "response", _("the CA's answer to the %s was not accepted: %s"),
+			  what, errs.text[0] ? errs.text : "?");
+}
+
+/* OpenSSL asks before it confirms a new certificate to the CA: our checks
+ * (key, subject, chain, validity) decide, and a refusal goes back to the CA
+ * in certConf instead of the certificate being taken. */
+static int cert_conf(OSSL_CMP_CTX *c, X509 *cert, int fail_info, const char **txt)
+{
+	rd_ca *ca = OSSL_CMP_CTX_get_certConf_cb_arg(c);
+	struct cmp_state *s = ca->drv;
+	BIO *b;
+	char *p, *pem = NULL;
+	long l;
+	rd_ca_cert got;
+	if (!s->req)
+		return fail_info;
+	b = BIO_new(BIO_s_mem());
+	if (b && PEM_write_bio_X509(b, cert) == 1 && (l = BIO_get_mem_data(b, &p)) > 0)
+		pem = rd_ca_memstr(p, (size_t)l);
+	BIO_free(b);
+	if (!pem) {
+		s->check_rc = rd_fail(&s->check_err, RD_E_NOMEM, "%s", _("out of memory"));
+		*txt = "RA: out of memory";
+		return 1 << OSSL_CMP_PKIFAILUREINFO_systemFailure;
+	}
+	s->check_rc = rd_ca_check_response(ca, s->req, pem, &got, &s->check_err);
+	free(pem);
+	if (s->check_rc == RD_OK) { /* ours hold; OpenSSL may still have refused it */
+		rd_ca_cert_free(&got);
+		if (fail_info != 0)
+			s->check_rc = rd_fail_at(&s->check_err, RD_E_REFUSED, "response.certificate", "%s",
+						 _("OpenSSL's CMP client did not accept the CA's certificate"));
+		return fail_info;
+	}
+	*txt = "the RA does not accept the certificate (key, subject, issuer or validity)";
+	return 1 << OSSL_CMP_PKIFAILUREINFO_badCertTemplate;
 }
 
 static X509_REQ *csr_from_pem(const char *pem)
@@ -293,12 +396,64 @@ static rd_code cert_pem_out(X509 *x, char **pem, rd_err *e)
 	return *pem ? RD_OK : rd_fail(e, RD_E_NOMEM, "%s", _("out of memory"));
 }
 
+/* The approved subject as a name (C, ST, L, O, OU, CN). */
+static X509_NAME *approved_name(const rd_ca_subject *sj)
+{
+	const struct {
+		int nid;
+		const char *v;
+	} f[] = {{NID_countryName, sj->c}, {NID_stateOrProvinceName, sj->st}, {NID_localityName, sj->l},
+		 {NID_organizationName, sj->o}, {NID_organizationalUnitName, sj->ou}, {NID_commonName, sj->cn}};
+	X509_NAME *n = X509_NAME_new();
+	for (size_t i = 0; n && i < RD_ARRAY_LEN(f); i++)
+		if (f[i].v && *f[i].v &&
+		    X509_NAME_add_entry_by_NID(n, f[i].nid, MBSTRING_UTF8, (const unsigned char *)f[i].v, -1, -1, 0) != 1) {
+			X509_NAME_free(n);
+			n = NULL;
+		}
+	return n;
+}
+
+/* True when the CSR's subject has exactly the approved attributes (in any
+ * order): then the CA may get the subscriber's own signed request. */
+static bool same_subject(const X509_NAME *csr, const X509_NAME *want)
+{
+	int n = X509_NAME_entry_count(csr);
+	if (n != X509_NAME_entry_count(want))
+		return false;
+	for (int i = 0; i < n; i++) {
+		const X509_NAME_ENTRY *a = X509_NAME_get_entry(want, i);
+		int at = X509_NAME_get_index_by_OBJ(csr, X509_NAME_ENTRY_get_object(a), -1);
+		unsigned char *u1 = NULL, *u2 = NULL;
+		int l1, l2;
+		bool eq;
+		if (at < 0 || X509_NAME_get_index_by_OBJ(csr, X509_NAME_ENTRY_get_object(a), at) >= 0)
+			return false;
+		l1 = ASN1_STRING_to_UTF8(&u1, X509_NAME_ENTRY_get_data(a));
+		l2 = ASN1_STRING_to_UTF8(&u2, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(csr, at)));
+		eq = l1 >= 0 && l1 == l2 && memcmp(u1, u2, (size_t)l1) == 0;
+		OPENSSL_free(u1);
+		OPENSSL_free(u2);
+		if (!eq)
+			return false;
+	}
+	return true;
+}
+
+/* Enrollment: p10cr when the CSR names exactly the approved subject;
+ * otherwise (a CSR made on a token names the CN only, say) an ir whose
+ * template carries the approved subject and the CSR's key, the proof of
+ * possession vouched for by the RA (it checked the CSR's signature).
+ * Renewal: kur naming the old certificate, the template as for ir. */
 static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem, char **cert_pem,
 		       rd_err *e)
 {
 	X509_REQ *csr = csr_from_pem(req->csr_pem);
 	X509 *old = NULL, *got;
+	X509_NAME *subject = NULL;
 	OSSL_CMP_CTX *c;
+	struct cmp_state *s = ca->drv;
+	bool p10;
 	rd_code rc;
 	if (!csr) {
 		ERR_clear_error();
@@ -315,21 +470,33 @@ static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 					  _("the certificate to renew cannot be read"));
 		}
 	}
+	if (!(subject = approved_name(&req->subject))) {
+		X509_REQ_free(csr);
+		X509_free(old);
+		ERR_clear_error();
+		return rd_fail_at(e, RD_E_INVALID, "subject", "%s", _("the approved subject cannot be encoded"));
+	}
+	p10 = !old && same_subject(X509_REQ_get_subject_name(csr), subject);
 	if (!(c = new_ctx(ca, req->request_id, e))) {
 		X509_REQ_free(csr);
 		X509_free(old);
+		X509_NAME_free(subject);
 		return e ? e->code : RD_E_INTERNAL;
 	}
-	if (!OSSL_CMP_CTX_set1_p10CSR(c, csr) ||
-	    (old && (!OSSL_CMP_CTX_set1_oldCert(c, old) ||
-		     !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_POPO_METHOD, OSSL_CRMF_POPO_RAVERIFIED)))) {
+	s->req = req;
+	if (!OSSL_CMP_CTX_set1_p10CSR(c, csr) || !OSSL_CMP_CTX_set_certConf_cb(c, cert_conf) ||
+	    !OSSL_CMP_CTX_set_certConf_cb_arg(c, ca) ||
+	    (!p10 && (!OSSL_CMP_CTX_set1_subjectName(c, subject) ||
+		      !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_SUBJECTALTNAME_NODEFAULT, 1) ||
+		      !OSSL_CMP_CTX_set_option(c, OSSL_CMP_OPT_POPO_METHOD, OSSL_CRMF_POPO_RAVERIFIED))) ||
+	    (old && !OSSL_CMP_CTX_set1_oldCert(c, old))) {
 		rc = rd_fail(e, RD_E_INTERNAL, "%s", _("cannot set up the CMP client"));
 		rd_err_add_openssl(e);
 	} else if (old) {
 		got = OSSL_CMP_exec_KUR_ses(c);
 		rc = got ? cert_pem_out(got, cert_pem, e) : cmp_fail(ca, c, _("key update request"), e);
 	} else {
-		got = OSSL_CMP_exec_P10CR_ses(c);
+		got = p10 ? OSSL_CMP_exec_P10CR_ses(c) : OSSL_CMP_exec_IR_ses(c);
 		rc = got ? cert_pem_out(got, cert_pem, e)
 			 : cmp_fail(ca, c, _("certificate request"), e);
 	}
@@ -337,6 +504,7 @@ static rd_code certreq(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 	OSSL_CMP_CTX_free(c);
 	X509_REQ_free(csr);
 	X509_free(old);
+	X509_NAME_free(subject);
 	return rc;
 }
 

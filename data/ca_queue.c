@@ -83,7 +83,7 @@ rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e)
 	sqlite3_bind_text(st, 12, r->created_by, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	rd_db_done(db, st);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("the application has a CA request waiting already"));
 	if (rc != SQLITE_DONE)
@@ -385,7 +385,7 @@ rd_code rd_cert_insert(rd_db *db, const rd_cert_row *c, rd_err *e)
 	sqlite3_bind_int64(st, 12, (int64_t)c->created_at);
 	rc = sqlite3_step(st);
 	rd_db_done(db, st);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "certificate",
 				  _("request %s has a certificate already, or serial %s is recorded already"),
 				  c->request_id, c->serial_hex);

@@ -63,7 +63,7 @@ rd_code rd_revreq_insert(rd_db *db, rd_revreq_row *r, rd_err *e)
 	bind_time_or_null(st, 20, r->approved_at);
 	rc = sqlite3_step(st);
 	rd_db_done(db, st);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("application %s has an open revocation request already"), r->app_no);
 	if (rc != SQLITE_DONE)
@@ -93,7 +93,7 @@ rd_code rd_revreq_update(rd_db *db, const rd_revreq_row *r, rd_err *e)
 	bind_text_or_null(st, 9, r->new_app_no);
 	rc = sqlite3_step(st);
 	rd_db_done(db, st);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("application %s has an open revocation request already"), r->app_no);
 	if (rc != SQLITE_DONE)

@@ -965,17 +965,39 @@ static rd_code claim_step(rd_ctx *ctx, void *ud, rd_err *e)
 struct record_args {
 	sub *s;
 	const rd_careq_row *row;
-	const outcome *o;
+	outcome *o;
 	bool failed, requeued;
 };
+
+/* A certificate whose serial the RA holds already (for another request:
+ * the CA reused a serial number) is a refused answer like any other, not a
+ * request stuck between sending and recorded. */
+static rd_code serial_reused(rd_ctx *ctx, const rd_careq_row *r, outcome *o)
+{
+	rd_cert_row c;
+	if (!strcmp(r->kind, "revoke") || rd_cert_by_request(ctx->db, r->id, &c, NULL) == RD_OK) {
+		if (strcmp(r->kind, "revoke") != 0)
+			rd_cert_row_free(&c);
+		return RD_E_CONFLICT;
+	}
+	rd_err_clear(&o->err);
+	o->rc = rd_fail_at(&o->err, RD_E_REFUSED, "response.serial",
+			   _("the CA's certificate has serial %s, which the RA holds for another certificate already"),
+			   o->cert.serial_hex);
+	rd_ca_cert_free(&o->cert);
+	return RD_OK;
+}
 
 static rd_code record_step(rd_ctx *ctx, void *ud, rd_err *e)
 {
 	struct record_args *a = ud;
 	char why[1200];
-	(void)ctx;
-	if (a->o->rc == RD_OK)
-		return record_success(a->s, a->row, a->o, e);
+	rd_code rc;
+	if (a->o->rc == RD_OK) {
+		rc = record_success(a->s, a->row, a->o, e);
+		if (rc != RD_E_CONFLICT || serial_reused(ctx, a->row, a->o) != RD_OK)
+			return rc;
+	}
 	if (link_problem(a->o->rc)) {
 		a->requeued = true;
 		rd_err_text(&a->o->err, why, sizeof why);

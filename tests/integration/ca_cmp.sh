@@ -38,15 +38,15 @@ like "$OUT" '^tls=TLSv1\.[23]$' "ping reports the TLS version"
 # faults
 expect_rc 1 "a certificate for another key is not accepted" "$T" "${MAC[@]}" enroll --id cmp-4 \
 	"${SUBJ[@]}" --make-csr
-like "$ERR" 'refused permanent' "... as a permanent refusal"
+like "$ERR" 'refused permanent: response.public_key' "... as a permanent refusal naming the key (our check, told to the CA in certConf)"
 expect_rc 1 "a subject other than approved is not accepted" "$T" "${MAC[@]}" enroll --id cmp-5 \
 	--cn 别人 --o "$CMP_O" --csr "$TESTTMP/rsp.csr"
 like "$ERR" 'response.subject' "... naming the subject"
 printf 'wrong secret\n' >"$TESTTMP/wrong"; chmod 600 "$TESTTMP/wrong"
-expect_rc 1 "a wrong shared secret fails the answer's protection" "$T" "${TLS[@]}" --url "$CMP_URL" \
+expect_rc 3 "a wrong shared secret fails the answer's protection" "$T" "${TLS[@]}" --url "$CMP_URL" \
 	--cmp-ref "$CMP_REF" --cmp-secret-file "$TESTTMP/wrong" enroll --id cmp-6 "${SUBJ[@]}" \
 	--csr "$TESTTMP/rsp.csr"
-like "$ERR" 'protection' "... saying so"
+like "$ERR" 'auth permanent: ca.cmp_secret_file: .*protection' "... as the link's authentication, naming the secret"
 chmod 644 "$TESTTMP/wrong"
 expect_rc 1 "a secret file readable by others is refused" "$T" "${TLS[@]}" --url "$CMP_URL" \
 	--cmp-ref "$CMP_REF" --cmp-secret-file "$TESTTMP/wrong" ping
