@@ -106,7 +106,7 @@ static int app_new(cli *c, int argc, char **argv)
 	}
 	rd_errlist_init(&errs);
 	rc = rd_application_batch_from_json(text, len, products, rd_ctx_now(c->ctx),
-					    (im.flags & RD_APP_DRAFT) ? RD_APP_ANSWER_KEPT : 0, import_one, &im,
+					    (im.flags & RD_APP_DRAFT) ? RD_APP_ANSWER_KEPT | RD_APP_PARTIAL : 0, import_one, &im,
 					    &was_array, NULL, NULL, &errs);
 	rd_memzero(text, len);
 	free(text);
@@ -297,7 +297,8 @@ static int app_edit(cli *c, int argc, char **argv, const char *no)
 		return cli_fail("app edit", &c->err);
 	}
 	rd_errlist_init(&errs);
-	rc = rd_application_from_json(text, len, products, rd_ctx_now(c->ctx), RD_APP_ANSWER_KEPT, &a, &errs);
+	rc = rd_application_from_json(text, len, products, rd_ctx_now(c->ctx),
+				      RD_APP_ANSWER_KEPT | ((flags_ & RD_APP_DRAFT) ? RD_APP_PARTIAL : 0), &a, &errs);
 	rd_memzero(text, len);
 	free(text);
 	rd_products_free(products);

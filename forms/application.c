@@ -381,7 +381,10 @@ static size_t validate_masked(const rd_application *a, const rd_products *ps, ti
 		}
 	}
 	for (const rd_field *f = rd_field_next(NULL); f; f = rd_field_next(f)) {
+		char buf[64];
 		if (skip & (1u << f->id))
+			continue;
+		if ((flags & RD_APP_PARTIAL) && f->id != RD_F_KIND && !rd_application_get(a, f->id, buf, sizeof buf)[0])
 			continue;
 		join_path(path, sizeof path, prefix, f->path);
 		if (check_one(a, f, ps, now, flags, path, &e) != RD_OK) {

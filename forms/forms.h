@@ -323,6 +323,7 @@ rd_code rd_application_set(rd_application *a, rd_field_id id, const char *value,
 /* ---- validation -------------------------------------------------------------------
  * products may be NULL (built-ins); now is the clock for birth dates. */
 #define RD_APP_ANSWER_KEPT 0x1u /* an empty verification answer is fine (edit: hash kept) */
+#define RD_APP_PARTIAL 0x2u     /* a draft: empty fields are fine, what is given is checked */
 /* One field's rules in the context of the whole application (what the TUI
  * shows when the clerk leaves the field): format, and required-ness for the
  * kind.  RD_OK or RD_E_INVALID with field = path. */

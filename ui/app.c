@@ -75,6 +75,11 @@ int ui_push(ui *u, const ui_screen_ops *ops, const void *arg)
 	return 0;
 }
 
+bool ui_is_top(const ui *u, const ui_screen *s)
+{
+	return u->depth > 0 && &u->stack[u->depth - 1] == s;
+}
+
 int ui_push_id(ui *u, const char *id, const void *arg)
 {
 	const ui_screen_ops *ops = ui_screen_find(id);

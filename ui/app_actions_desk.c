@@ -14,6 +14,23 @@ static bool live(const ui_app_view *v)
 	return strcmp(v->meta->state, "cancelled") != 0;
 }
 
+bool ui_app_can_submit(ui *u, const ui_app_view *v)
+{
+	return is_clerk(u) && !strcmp(v->meta->state, "draft");
+}
+
+/* A draft saved with F2 is submitted here once it is complete; the
+ * workflow names the first field still missing. */
+void ui_app_run_submit(ui *u, const ui_app_view *v)
+{
+	rd_err e;
+	rd_err_clear(&e);
+	if (rd_app_submit(ui_ctx(u), v->no, v->meta->version, NULL, &e) != RD_OK)
+		ui_msg_error(u, "%s", e.msg);
+	else
+		ui_msg(u, _("%s submitted"), v->no);
+}
+
 bool ui_app_can_print(ui *u, const ui_app_view *v)
 {
 	rd_role r = ui_ctx(u)->who.role;

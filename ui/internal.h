@@ -118,6 +118,8 @@ rd_ctx *ui_ctx(ui *u);
 int ui_push(ui *u, const ui_screen_ops *ops, const void *arg);
 int ui_push_id(ui *u, const char *id, const void *arg); /* "not available yet" if unknown */
 void ui_pop(ui *u);
+/* Is s the screen on top (nothing pushed over it)? */
+bool ui_is_top(const ui *u, const ui_screen *s);
 void ui_reset(ui *u, const ui_screen_ops *ops, const void *arg); /* close all, open ops */
 /* Message line (until the next key): info, or error in the error colour. */
 void ui_msg(ui *u, const char *fmt, ...) RD_PRINTF(2, 3);

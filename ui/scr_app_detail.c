@@ -296,6 +296,8 @@ static ui_result detail_action(ui *u, ui_screen *s, int action)
 			return UI_HANDLED;
 		}
 		a->run(u, &v); /* may push a screen: st stays valid below it */
+		if (ui_is_top(u, s)) /* done in place (submit): show the new state */
+			load(u, st);
 		return UI_HANDLED;
 	}
 	return UI_UNHANDLED;

@@ -569,7 +569,30 @@ static void review_draw(ui *u, ui_screen *s, ui_rect r)
 		ui_text(r.y + 2, r.x + r.w - 1, 1, UI_A_DIM, "↑");
 	if (st->top + st->page < st->rows)
 		ui_text(r.y + 1 + st->page, r.x + r.w - 1, 1, UI_A_DIM, "↓");
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("Enter or F3: confirm and register · Esc: back to the form"));
+	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("Enter or F3: confirm, register and submit · Esc: back to the form"));
+}
+
+/* The review page is where the clerk submits: a confirmed draft goes to
+ * the desk's checks at once (F2 on the form keeps a draft a draft).  False,
+ * with the reason shown, when it stays a draft. */
+static bool submit_if_draft(ui *u, const char *no)
+{
+	rd_application a;
+	rd_app_meta m;
+	rd_err e;
+	rd_err_clear(&e);
+	if (rd_app_fetch(ui_ctx(u), no, &a, &m, &e) != RD_OK) {
+		ui_msg_error(u, "%s", e.msg);
+		return false;
+	}
+	rd_application_clear(&a);
+	if (strcmp(m.state, "draft") != 0)
+		return true;
+	if (rd_app_submit(ui_ctx(u), no, m.version, NULL, &e) != RD_OK) {
+		ui_msg_error(u, _("%s is saved as a draft, not submitted: %s"), no, e.msg);
+		return false;
+	}
+	return true;
 }
 
 /* Registered: the form and this page go, the number screen (or, for an
@@ -578,25 +601,26 @@ static void confirm(ui *u, review_state *st)
 {
 	appform *af = st->af;
 	char no[32];
-	bool show_number = af->new_number;
+	bool show_number = af->new_number, submitted;
 	if (!save(u, af, 0)) {
 		ui_pop(u); /* back to the form, errors beside their fields */
 		return;
 	}
 	rd_strlcpy(no, af->no, sizeof no);
+	submitted = submit_if_draft(u, no);
 	ui_pop(u);
 	ui_pop(u); /* st and af are gone */
 	if (show_number)
 		ui_push(u, &ui_scr_app_registered, no);
-	else
+	else if (submitted)
 		ui_msg(u, _("application %s saved"), no);
 }
 
 enum { R_CONFIRM = 1, R_UP, R_DOWN, R_PGUP, R_PGDN };
 static const ui_key review_keys[] = {
-	{'\n', R_CONFIRM, N_("confirm: register the application")},
-	{UI_FN(KEY_ENTER), R_CONFIRM, N_("confirm: register the application")},
-	{UI_FN(KEY_F(3)), R_CONFIRM, N_("confirm: register the application")},
+	{'\n', R_CONFIRM, N_("confirm: register and submit the application")},
+	{UI_FN(KEY_ENTER), R_CONFIRM, N_("confirm: register and submit the application")},
+	{UI_FN(KEY_F(3)), R_CONFIRM, N_("confirm: register and submit the application")},
 	{UI_FN(KEY_UP), R_UP, N_("scroll up")},
 	{UI_FN(KEY_DOWN), R_DOWN, N_("scroll down")},
 	{UI_FN(KEY_PPAGE), R_PGUP, N_("page up")},
@@ -661,8 +685,9 @@ static void registered_draw(ui *u, ui_screen *s, ui_rect r)
 			spaced[o++] = ' ';
 	}
 	spaced[o] = '\0';
-	w = ui_width(_("The application is registered. Its number:"));
-	ui_text(y, r.x + (r.w > w ? (r.w - w) / 2 : 0), r.w, UI_A_NORMAL, _("The application is registered. Its number:"));
+	w = ui_width(_("The application is registered and submitted. Its number:"));
+	ui_text(y, r.x + (r.w > w ? (r.w - w) / 2 : 0), r.w, UI_A_NORMAL,
+		_("The application is registered and submitted. Its number:"));
 	w = ui_width(spaced);
 	ui_text(y + 2, r.x + (r.w > w ? (r.w - w) / 2 : 0), r.w, UI_A_TITLE, spaced);
 	w = ui_width(no);

@@ -47,7 +47,7 @@ tui_wait "Verification answer" && ok "Esc goes back to the form" || notok "back 
 tui_keys F3
 tui_wait "Read every value back" >/dev/null
 tui_keys Enter
-tui_wait "The application is registered" && ok "confirming registers it" || notok "registered"
+tui_wait "The application is registered and submitted" && ok "confirming registers and submits it" || notok "registered"
 tui_expect apps_individual_number "the number is shown prominently"
 tui_keys Enter
 tui_wait "Timeline" && ok "Enter opens the new application's detail view" || notok "detail"
@@ -97,9 +97,9 @@ is "$(tui_exit_status)" 0 "quit"
 
 # ---- the CLI sees what the screens registered -----------------------------------
 expect_rc 0 "app list" rdas clerk app list --json
-like "$OUT" '"no":"RA-20261121-000001","kind":"individual","product":"personal-sign","username":"zhang01","state":"draft","name":"张三"' \
+like "$OUT" '"no":"RA-20261121-000001","kind":"individual","product":"personal-sign","username":"zhang01","state":"submitted","name":"张三"' \
 	"the individual in the list"
-like "$OUT" '"no":"RA-20261121-000002","kind":"organization","product":"org-seal","username":"fjcorp01","state":"draft","name":"福建某某科技有限公司"' \
+like "$OUT" '"no":"RA-20261121-000002","kind":"organization","product":"org-seal","username":"fjcorp01","state":"submitted","name":"福建某某科技有限公司"' \
 	"the organization in the list"
 expect_rc 0 "app show (individual)" rdas clerk app show RA-20261121-000001 --json
 like "$OUT" '"subject":\{"email":"zs@example.cn","id_number":"11010519491231002X","id_type":"resident_id","mobile":"13800138000","name":"张三"\}' \
