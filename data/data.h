@@ -479,8 +479,11 @@ rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha
 bool rd_app_purged(rd_db *db, int64_t app_id);
 
 /* ---- audit trail paging (the audit trail screen, `audit list`) ----------------
- * Keyset paging by seq: a page costs the same at the top, in the middle and
- * at the bottom of a trail of millions of rows. */
+ * Keyset paging by seq: a page of the whole trail, or of one object's or
+ * one operator's entries (indexes ending in seq), costs the same at the
+ * top, in the middle and at the bottom of millions of rows.  `since` is
+ * read in seq order too (times may go back with the clock), so a page that
+ * starts before the first entry since then skips the entries before it. */
 typedef struct rd_audit_filter {
 	time_t since;              /* rows with at >= since; 0: all */
 	const char *object;        /* exact; NULL or "": any */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct day_build {
@@ -266,6 +267,38 @@ static rd_code export_step(rd_ctx *ctx, void *ud, rd_err *e)
 	return rc;
 }
 
+char *rd_report_default_path(rd_ctx *ctx, const char *day, const char *clerk)
+{
+	char *dir = rd_config_path(ctx->cfg, "radesk", "data_dir"), *p;
+	if (!dir)
+		return NULL;
+	if (clerk && *clerk)
+		p = rd_asprintf("%s/reports/report-%s-%s.csv", dir, day, clerk);
+	else
+		p = rd_asprintf("%s/reports/report-%s.csv", dir, day);
+	free(dir);
+	return p;
+}
+
+/* The reports folder of the data directory is made on the first export
+ * into it; any other folder must exist. */
+static rd_code reports_dir(rd_ctx *ctx, const char *path, rd_err *e)
+{
+	char *dir = rd_config_path(ctx->cfg, "radesk", "data_dir"), *reports;
+	const char *slash = strrchr(path, '/');
+	rd_code rc = RD_OK;
+	if (!dir)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	reports = rd_asprintf("%s/reports", dir);
+	free(dir);
+	if (!reports)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	if (slash && (size_t)(slash - path) == strlen(reports) && !strncmp(path, reports, strlen(reports)))
+		rc = rd_mkdir_p(reports, 0750, e);
+	free(reports);
+	return rc;
+}
+
 rd_code rd_report_export_csv(rd_ctx *ctx, const rd_day_report *r, const char *path, char sha256[65], rd_err *e)
 {
 	struct csv c = {0};
@@ -286,7 +319,9 @@ rd_code rd_report_export_csv(rd_ctx *ctx, const rd_day_report *r, const char *pa
 	rd_sha256_hex(c.buf, c.len, sha);
 	x.sha = sha;
 	x.lines = c.lines;
-	rc = rd_file_write_atomic(path, c.buf, c.len, 0640, e);
+	rc = reports_dir(ctx, path, e);
+	if (rc == RD_OK)
+		rc = rd_file_write_atomic(path, c.buf, c.len, 0640, e);
 	free(c.buf);
 	if (rc != RD_OK)
 		return rc;
@@ -321,4 +356,34 @@ rd_code rd_audit_entries(rd_ctx *ctx, int64_t *entries, rd_err *e)
 		return rc;
 	rc = rd_audit_head(ctx->db, entries, hash, e);
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
+}
+
+rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_err *e)
+{
+	struct tm tm, back;
+	int y, mo, d, h = 0, mi = 0, n = 0, m = 0;
+	memset(&tm, 0, sizeof tm);
+	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		goto bad;
+	if (s[n] == ' ' || s[n] == 'T') {
+		if (sscanf(s + n + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5)
+			goto bad;
+		n += 1 + m;
+	}
+	if (s[n] || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+		goto bad;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
+	localtime_r(out, &back);
+	if (*out == (time_t)-1 || back.tm_mday != d) /* 2026-02-30 and the like */
+		goto bad;
+	return RD_OK;
+bad:
+	return rd_fail_at(e, RD_E_INVALID, field, _("'%s' is not a date (YYYY-MM-DD [HH:MM])"),
+			  s ? s : "");
 }

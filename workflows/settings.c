@@ -174,6 +174,7 @@ char *rd_setting_mask(const char *key, const char *type, const char *value, bool
 }
 
 struct walk {
+	const rd_config *cfg;
 	rd_setting_fn fn;
 	void *ud;
 	bool nomem;
@@ -185,7 +186,9 @@ static int visit(void *ud, const rd_config_item *it)
 	rd_setting st = {it->section, it->key, NULL, it->line, it->is_default, false};
 	char *shown = NULL;
 	int stop;
-	if (it->value && !(shown = rd_setting_mask(it->key, it->type, it->value, &st.masked))) {
+	if (!strcmp(it->type, "path")) /* where the file really is: relative to the config file, defaults filled in */
+		shown = rd_config_path(w->cfg, it->section, it->key);
+	else if (it->value && !(shown = rd_setting_mask(it->key, it->type, it->value, &st.masked))) {
 		w->nomem = true;
 		return 1;
 	}
@@ -197,7 +200,7 @@ static int visit(void *ud, const rd_config_item *it)
 
 rd_code rd_settings_each(rd_ctx *ctx, rd_setting_fn fn, void *ud, rd_err *e)
 {
-	struct walk w = {fn, ud, false};
+	struct walk w = {ctx->cfg, fn, ud, false};
 	rd_code rc = rd_require_role(ctx, e, 1, RD_ROLE_ADMIN);
 	if (rc != RD_OK)
 		return rc;

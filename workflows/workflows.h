@@ -768,6 +768,10 @@ void rd_day_report_free(rd_day_report *r);
  * SHA-256 (sha256 may be NULL).  The file is removed again when the audit
  * row cannot be written. */
 rd_code rd_report_export_csv(rd_ctx *ctx, const rd_day_report *r, const char *path, char sha256[65], rd_err *e);
+/* Where an export goes unless the operator says otherwise:
+ * <data_dir>/reports/report-<day>[-<clerk>].csv (malloc'd; NULL on ENOMEM).
+ * rd_report_export_csv makes <data_dir>/reports when it is missing. */
+char *rd_report_default_path(rd_ctx *ctx, const char *day, const char *clerk);
 
 /* The effective configuration, key by key in the order of
  * core/config_keys.def, secrets masked: a value that is a secret (auth
@@ -776,7 +780,7 @@ rd_code rd_report_export_csv(rd_ctx *ctx, const rd_day_report *r, const char *pa
  * parameters) are replaced by "******".  Admin. */
 typedef struct rd_setting {
 	const char *section, *key;
-	const char *value;        /* as it may be shown; NULL: not set */
+	const char *value;        /* as it may be shown (paths resolved); NULL: not set */
 	int line;                 /* line in rd_config_file(ctx->cfg); 0: not from the file */
 	bool is_default;          /* not configured: the built-in default */
 	bool masked;              /* the value shown is (partly) masked */
@@ -822,6 +826,9 @@ rd_code rd_printer_check(rd_ctx *ctx, const char *printer, rd_printer_link *out,
 /* The audit trail a page at a time (rd_audit_page); auditor, admin. */
 rd_code rd_audit_read_page(rd_ctx *ctx, const rd_audit_filter *f, bool backward, int64_t cursor, int limit,
 			   rd_audit_fn fn, void *ud, size_t *n, rd_err *e);
+/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" in local time, as screens show times
+ * (rd_time_local).  RD_E_INVALID naming field otherwise. */
+rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_err *e);
 /* Rows in the trail (its recorded head; no walk); auditor, admin. */
 rd_code rd_audit_entries(rd_ctx *ctx, int64_t *entries, rd_err *e);
 
