@@ -15,13 +15,15 @@ static const ui_key settings_keys[] = {
 	{'r', S_RELOAD, N_("reload the list")},
 };
 static const ui_column settings_cols[] = {
-	{N_("Key"), 24}, {N_("Value"), 50}, {N_("From"), 0},
+	{N_("Key"), 30}, {N_("From"), 12}, {N_("Value"), 0},
 };
 
 enum check { C_NONE, C_PENDING, C_DONE };
 
 typedef struct settings_state {
 	ui_list list;
+	char **full; /* per row: "[section] key = value", whole ("[section]" for headings) */
+	size_t nfull, capfull;
 	char last_section[64];
 	/* the checks: C_PENDING is drawn ("checking ...") before tick() runs it */
 	enum check ca, printer;
@@ -30,6 +32,31 @@ typedef struct settings_state {
 	rd_printer_link queue;
 	rd_err ca_err, printer_err;
 } settings_state;
+
+static int add_full(settings_state *st, char *text)
+{
+	if (!text)
+		return 1;
+	if (st->nfull == st->capfull) {
+		size_t cap = st->capfull ? st->capfull * 2 : 128;
+		char **f = realloc(st->full, cap * sizeof *f);
+		if (!f) {
+			free(text);
+			return 1;
+		}
+		st->full = f;
+		st->capfull = cap;
+	}
+	st->full[st->nfull++] = text;
+	return 0;
+}
+
+static void free_full(settings_state *st)
+{
+	for (size_t i = 0; i < st->nfull; i++)
+		free(st->full[i]);
+	st->nfull = 0;
+}
 
 static int add_setting(void *ud, const rd_setting *s)
 {
@@ -41,7 +68,7 @@ static int add_setting(void *ud, const rd_setting *s)
 		const char *hc[3] = {head, "", ""};
 		snprintf(head, sizeof head, "[%s]", s->section);
 		rd_strlcpy(st->last_section, s->section, sizeof st->last_section);
-		if (ui_list_add(&st->list, hc) != 0)
+		if (ui_list_add(&st->list, hc) != 0 || add_full(st, rd_strdup(head)))
 			return 1;
 	}
 	snprintf(key, sizeof key, "  %s", s->key);
@@ -52,9 +79,11 @@ static int add_setting(void *ud, const rd_setting *s)
 	else
 		snprintf(from, sizeof from, "%s", _("command line"));
 	cells[0] = key;
-	cells[1] = s->value ? s->value : _("(not set)");
-	cells[2] = from;
-	return ui_list_add(&st->list, cells) != 0;
+	cells[1] = from;
+	cells[2] = s->value ? s->value : _("(not set)");
+	if (ui_list_add(&st->list, cells) != 0)
+		return 1;
+	return add_full(st, rd_asprintf("[%s] %s = %s", s->section, s->key, cells[2]));
 }
 
 static int load(ui *u, settings_state *st)
@@ -62,6 +91,7 @@ static int load(ui *u, settings_state *st)
 	rd_err e;
 	rd_err_clear(&e);
 	ui_list_clear(&st->list);
+	free_full(st);
 	st->last_section[0] = '\0';
 	if (rd_settings_each(ui_ctx(u), add_setting, st, &e) != RD_OK) {
 		ui_msg_err(u, &e);
@@ -85,8 +115,11 @@ static void settings_close(ui *u, ui_screen *s)
 {
 	settings_state *st = s->state;
 	(void)u;
-	if (st)
+	if (st) {
 		ui_list_free(&st->list);
+		free_full(st);
+		free(st->full);
+	}
 	free(st);
 }
 
@@ -114,12 +147,12 @@ static void ca_lines(settings_state *st, int y, int x, int w)
 	ui_text(y, x, w, l->ok ? UI_A_OK : UI_A_ERROR, a);
 	rd_time_iso(l->ca_not_after, until);
 	if (l->have_date)
-		snprintf(b, sizeof b, _("  CA %s · chain %s · valid until %.10s · clock skew %+ld s (at most %ld)"),
-			 l->ca_subject, l->chain_trusted ? _("trusted") : _("NOT trusted"), until, l->skew_s,
-			 l->max_skew_s);
+		snprintf(b, sizeof b, _("  chain %s · valid until %.10s · clock skew %+ld s (at most %ld) · CA %s"),
+			 l->chain_trusted ? _("trusted") : _("NOT trusted"), until, l->skew_s, l->max_skew_s,
+			 l->ca_subject);
 	else
-		snprintf(b, sizeof b, _("  CA %s · chain %s · valid until %.10s · clock skew unknown (no Date header)"),
-			 l->ca_subject, l->chain_trusted ? _("trusted") : _("NOT trusted"), until);
+		snprintf(b, sizeof b, _("  chain %s · valid until %.10s · clock skew unknown (no Date header) · CA %s"),
+			 l->chain_trusted ? _("trusted") : _("NOT trusted"), until, l->ca_subject);
 	ui_text(y + 1, x, w, UI_A_NORMAL, b);
 	if (!l->ok)
 		ui_text(y + 2, x, w, UI_A_ERROR, l->problem);
@@ -144,7 +177,11 @@ static void printer_line(settings_state *st, int y, int x, int w)
 		return;
 	}
 	snprintf(a, sizeof a, _("Printer: ok · queue %s on %s is %s and accepting jobs%s%s"), q->printer, q->server,
-		 q->state[0] ? q->state : "?", q->detail[0] ? " · " : "", q->detail);
+		 !strcmp(q->state, "idle")		? _("idle")
+		 : !strcmp(q->state, "processing") ? _("printing")
+		 : !strcmp(q->state, "stopped")	   ? _("stopped")
+						   : "?",
+		 q->detail[0] ? " · " : "", q->detail);
 	ui_text(y, x, w, UI_A_OK, a);
 }
 
@@ -155,7 +192,9 @@ static void settings_draw(ui *u, ui_screen *s, ui_rect r)
 	char line[1200];
 	snprintf(line, sizeof line, _("Configuration file: %s"), file ? file : _("none (built-in defaults)"));
 	ui_text(r.y, r.x, r.w, UI_A_NORMAL, line);
-	ui_list_draw(u, &st->list, (ui_rect){r.y + 1, r.x, r.h - 6, r.w});
+	ui_list_draw(u, &st->list, (ui_rect){r.y + 1, r.x, r.h - 7, r.w});
+	if (st->list.sel < st->nfull) /* the chosen value whole: the column may cut it */
+		ui_text(r.y + r.h - 6, r.x, r.w, UI_A_NORMAL, st->full[st->list.sel]);
 	ca_lines(st, r.y + r.h - 5, r.x, r.w);
 	printer_line(st, r.y + r.h - 2, r.x, r.w);
 	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM,
