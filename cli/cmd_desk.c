@@ -425,7 +425,7 @@ static int print_action_count(void *ud, const char *key, int64_t n)
  * export). */
 static int report_export(cli *c, const char *date, const char *clerk, const char *out)
 {
-	rd_day_report r;
+	rd_day_report r = {0};
 	char sha[65], *def = NULL;
 	rd_code rc;
 	if (rd_report_day(c->ctx, date, clerk, &r, &c->err) != RD_OK)
