@@ -136,6 +136,7 @@ static void adopt(trail_state *st, page_rows *p, size_t sel)
 	st->nd = p->n;
 	st->capd = p->cap;
 	st->list.sel = sel < st->nd ? sel : (st->nd ? st->nd - 1 : 0);
+	st->list.top = 0; /* a window is one page: all of it in view */
 	memset(p, 0, sizeof *p);
 }
 

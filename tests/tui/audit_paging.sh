@@ -49,6 +49,12 @@ is "$(footer)" "entries $((N - 20))-$N of $N" "Down at the newest entry stays"
 tui_keys PPage
 tui_wait "entries $((N - 41))-$((N - 21)) of $N" && ok "PgUp: the 21 before" || notok "PgUp"
 like "$(tui_screen)" "Details: \{\"i\":[0-9]+\}" "the chosen entry's details under the list"
+# A smaller terminal: a page is what fits, from the same first entry.
+t resize-window -x 80 -y 16
+tui_wait "entries $((N - 41))-$((N - 37)) of $N" && ok "80x16: five rows from the same entry" || notok "shrink"
+is "$(rows_on_screen)" 5 "... all five in view"
+t resize-window -x 100 -y 32
+tui_wait "entries $((N - 41))-$((N - 21)) of $N" && ok "100x32 again: 21 rows" || notok "grow"
 
 # By operator: the five entries of "rare", the ones the CLI lists.
 tui_keys f
