@@ -421,14 +421,45 @@ static int print_action_count(void *ud, const char *key, int64_t n)
 	return print_state_count(ud, key, n);
 }
 
+/* The day's cash-up and daily report as one CSV file (the Reports screen's
+ * export). */
+static int report_export(cli *c, const char *date, const char *clerk, const char *out)
+{
+	rd_day_report r = {0};
+	char sha[65], *def = NULL;
+	rd_code rc;
+	if (rd_report_day(c->ctx, date, clerk, &r, &c->err) != RD_OK)
+		return cli_fail("report export", &c->err);
+	if (!out && !(out = def = rd_report_default_path(c->ctx, r.day, r.clerk))) {
+		rd_day_report_free(&r);
+		rd_fail(&c->err, RD_E_NOMEM, _("out of memory"));
+		return cli_fail("report export", &c->err);
+	}
+	rc = rd_report_export_csv(c->ctx, &r, out, sha, &c->err);
+	if (rc == RD_OK) {
+		if (c->json) {
+			printf("{\"day\":\"%s\",\"file\":", r.day);
+			cli_print_json_string(stdout, out);
+			printf(",\"sha256\":\"%s\"}\n", sha);
+		} else {
+			printf(_("report of %s written to %s (SHA-256 %s)\n"), r.day, out, sha);
+		}
+	}
+	rd_day_report_free(&r);
+	free(def);
+	return rc == RD_OK ? 0 : cli_fail("report export", &c->err);
+}
+
 int cli_cmd_report(cli *c, int argc, char **argv)
 {
-	static const char *const vopts[] = {"--date", "--clerk", NULL};
+	static const char *const vopts[] = {"--date", "--clerk", "--out", NULL};
 	const char *sub = argc > 1 ? argv[1] : "", *date = cli_opt(argc, argv, "--date");
 	struct cashup_print cp = {c, 0};
 	int status = cli_check_opts("report", argc, argv, vopts, NULL);
 	if (status)
 		return status;
+	if (strcmp(sub, "export") && cli_opt(argc, argv, "--out"))
+		return cli_usage("report", _("only report export takes --out"));
 	if (!strcmp(sub, "cashup")) {
 		int64_t total = 0;
 		char t[32];
@@ -464,7 +495,9 @@ int cli_cmd_report(cli *c, int argc, char **argv)
 			return cli_fail("report daily", &c->err);
 		return 0;
 	}
-	return cli_usage("report", _("say which report: cashup, daily"));
+	if (!strcmp(sub, "export"))
+		return report_export(c, date, cli_opt(argc, argv, "--clerk"), cli_opt(argc, argv, "--out"));
+	return cli_usage("report", _("say which report: cashup, daily, export"));
 }
 
 /* ---- notify ---- */

@@ -129,6 +129,7 @@ int cli_cmd_user(cli *c, int argc, char **argv)
 struct audit_list {
 	cli *c;
 	int n;
+	int64_t last; /* seq of the last row printed */
 };
 
 static int print_audit(void *ud, const rd_audit_row *r)
@@ -149,12 +150,89 @@ static int print_audit(void *ud, const rd_audit_row *r)
 		       strcmp(r->details, "{}") ? r->details : "");
 	}
 	al->n++;
+	al->last = r->seq;
+	return 0;
+}
+
+static bool parse_count(const char *s, long long *out)
+{
+	char *end;
+	if (!s)
+		return true;
+	*out = strtoll(s, &end, 10);
+	return *s && !*end && *out >= 0;
+}
+
+static int earliest(void *ud, const rd_audit_row *r)
+{
+	int64_t *first = ud;
+	if (!*first || r->seq < *first)
+		*first = r->seq;
+	return 0;
+}
+
+/* audit list: the trail a page at a time (keyset paging by seq), so a
+ * trail of millions of rows streams in constant memory. */
+static int audit_list(cli *c, int argc, char **argv)
+{
+	struct audit_list al = {c, 0, 0};
+	rd_audit_filter f = {0, cli_opt(argc, argv, "--object"), cli_opt(argc, argv, "--operator")};
+	const char *s = cli_opt(argc, argv, "--since");
+	long long after = 0, limit = 0, last = 0;
+	if (s && rd_time_parse(s, &f.since, &c->err) != RD_OK) {
+		rd_strlcpy(c->err.field, "--since", sizeof c->err.field);
+		return cli_fail("audit list", &c->err);
+	}
+	if (!parse_count(cli_opt(argc, argv, "--after"), &after))
+		return cli_usage("audit", _("--after takes an entry number"));
+	if (!parse_count(cli_opt(argc, argv, "--limit"), &limit))
+		return cli_usage("audit", _("--limit takes a number of entries"));
+	if (!parse_count(cli_opt(argc, argv, "--last"), &last))
+		return cli_usage("audit", _("--last takes a number of entries"));
+	if (last && (after || limit))
+		return cli_usage("audit", _("--last goes without --after and --limit"));
+	if (last) { /* the N newest: walk back to the first of them, then list forward */
+		int64_t first = 0;
+		long long got = 0;
+		for (;;) {
+			int page = last - got > 500 ? 500 : (int)(last - got);
+			size_t n = 0;
+			if (rd_audit_read_page(c->ctx, &f, true, first, page, earliest, &first, &n, &c->err) != RD_OK)
+				return cli_fail("audit list", &c->err);
+			got += (long long)n;
+			if ((int)n < page || got >= last)
+				break;
+		}
+		after = first > 0 ? first - 1 : 0;
+		limit = got;
+		if (!got) {
+			if (c->json)
+				printf("[]\n");
+			return 0;
+		}
+	}
+	if (c->json)
+		printf("[");
+	for (;;) {
+		long long left = limit ? limit - al.n : 500;
+		int page = left > 500 ? 500 : (int)left;
+		size_t n = 0;
+		if (page <= 0)
+			break;
+		if (rd_audit_read_page(c->ctx, &f, false, al.n ? al.last : after, page, print_audit, &al, &n,
+				       &c->err) != RD_OK)
+			return cli_fail("audit list", &c->err);
+		if ((int)n < page)
+			break;
+	}
+	if (c->json)
+		printf("]\n");
 	return 0;
 }
 
 int cli_cmd_audit(cli *c, int argc, char **argv)
 {
-	static const char *const vopts[] = {"--since", "--object", NULL};
+	static const char *const vopts[] = {"--since", "--object", "--operator", "--after", "--limit", "--last", NULL};
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	int status = cli_check_opts("audit", argc, argv, vopts, NULL);
 	if (status)
@@ -170,21 +248,7 @@ int cli_cmd_audit(cli *c, int argc, char **argv)
 		printf(_("ok, %lld entries\n"), (long long)res.entries);
 		return 0;
 	}
-	if (sub && !strcmp(sub, "list")) {
-		struct audit_list al = {c, 0};
-		time_t since = 0;
-		const char *s = cli_opt(argc, argv, "--since");
-		if (s && rd_time_parse(s, &since, &c->err) != RD_OK) {
-			rd_strlcpy(c->err.field, "--since", sizeof c->err.field);
-			return cli_fail("audit list", &c->err);
-		}
-		if (c->json)
-			printf("[");
-		if (rd_audit_read(c->ctx, since, cli_opt(argc, argv, "--object"), print_audit, &al, &c->err) != RD_OK)
-			return cli_fail("audit list", &c->err);
-		if (c->json)
-			printf("]\n");
-		return 0;
-	}
+	if (sub && !strcmp(sub, "list"))
+		return audit_list(c, argc, argv);
 	return cli_usage("audit", _("say what to do: verify or list"));
 }

@@ -461,3 +461,59 @@ size_t rd_config_keys(const rd_config *cfg, const char *section, const char **ke
 			keys[n++] = cfg->v[i].key;
 	return n;
 }
+
+static const char *type_name(enum key_type t)
+{
+	static const char *const names[] = {"str", "path", "int", "bool", "enum", "money"};
+	return names[t];
+}
+
+/* One key of one (concrete) section: its entry or its default. */
+static int each_key(const rd_config *cfg, const struct key_spec *k, const char *section, rd_config_item_fn fn,
+		    void *ud)
+{
+	const struct entry *en = cfg ? find_entry(cfg, section, k->key) : NULL;
+	rd_config_item it = {section, k->key, en ? en->value : k->def, type_name(k->type), en ? en->line : 0, !en};
+	return fn(ud, &it);
+}
+
+void rd_config_each(const rd_config *cfg, rd_config_item_fn fn, void *ud)
+{
+	for (size_t i = 0; i < RD_ARRAY_LEN(key_specs); i++) {
+		const struct key_spec *k = &key_specs[i];
+		size_t n = strlen(k->section);
+		bool wild_section = n >= 2 && strcmp(k->section + n - 2, ".*") == 0;
+		if (i > 0 && !strcmp(key_specs[i - 1].section, k->section) && wild_section)
+			continue; /* a wildcard section is walked once, all its keys at a time */
+		if (!strcmp(k->key, "*")) { /* configured keys only */
+			for (size_t j = 0; cfg && j < cfg->n; j++) {
+				const struct entry *en = &cfg->v[j];
+				if (!section_matches(k->section, en->section))
+					continue;
+				rd_config_item it = {en->section, en->key, en->value, type_name(k->type), en->line, false};
+				if (fn(ud, &it))
+					return;
+			}
+			continue;
+		}
+		if (!wild_section) {
+			if (each_key(cfg, k, k->section, fn, ud))
+				return;
+			continue;
+		}
+		/* each configured section of this kind, with every key of the kind */
+		for (size_t j = 0; cfg && j < cfg->n; j++) {
+			const char *s = cfg->v[j].section;
+			bool seen = false;
+			if (!section_matches(k->section, s))
+				continue;
+			for (size_t p = 0; p < j && !seen; p++)
+				seen = !strcmp(cfg->v[p].section, s);
+			if (seen)
+				continue;
+			for (size_t m = i; m < RD_ARRAY_LEN(key_specs) && !strcmp(key_specs[m].section, k->section); m++)
+				if (each_key(cfg, &key_specs[m], s, fn, ud))
+					return;
+		}
+	}
+}

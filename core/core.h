@@ -119,6 +119,21 @@ rd_code rd_config_set(rd_config *cfg, const char *section, const char *key, cons
 size_t rd_config_sections(const rd_config *cfg, const char *prefix, const char **names, size_t max);
 /* Keys present in a section, in file order. */
 size_t rd_config_keys(const rd_config *cfg, const char *section, const char **keys, size_t max);
+/* Every known key with its effective value, in the order of
+ * core/config_keys.def: for a wildcard section ("product.*") each
+ * configured section of that kind, for a wildcard key ("[fees] *") each
+ * configured key.  line: where in the file the value was read (0: set in
+ * memory, e.g. --db); is_default: not configured, value is the built-in
+ * default (may be NULL).  fn returns non-zero to stop.  The settings
+ * screen's view of the configuration. */
+typedef struct rd_config_item {
+	const char *section, *key, *value;
+	const char *type; /* "str" "path" "int" "bool" "enum" "money" */
+	int line;
+	bool is_default;
+} rd_config_item;
+typedef int (*rd_config_item_fn)(void *ud, const rd_config_item *it);
+void rd_config_each(const rd_config *cfg, rd_config_item_fn fn, void *ud);
 /* Parse an INI text (used by the loader and by the fuzz target). */
 rd_code rd_config_parse_string(rd_config *cfg, const char *text, const char *name, rd_err *e);
 

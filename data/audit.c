@@ -207,3 +207,64 @@ int64_t rd_audit_count(rd_db *db)
 	rd_db_done(db, st);
 	return n;
 }
+
+/* Keyset paging: the WHERE clause is put together from fixed pieces for
+ * the filters that are set (never from their values, which are bound), so
+ * that SQLite sees plain equalities and uses the object and operator
+ * indexes (whose entries end in seq) or the rowid order. */
+rd_code rd_audit_page(rd_db *db, const rd_audit_filter *f, bool backward, int64_t cursor, int limit,
+		      rd_audit_fn fn, void *ud, size_t *n, rd_err *e)
+{
+	static const char cols[] = "seq, at, operator, action, object, details, prev_hash, hash";
+	const char *object = f && f->object && *f->object ? f->object : NULL;
+	const char *op = f && f->operator_name && *f->operator_name ? f->operator_name : NULL;
+	time_t since = f ? f->since : 0;
+	char where[256], sql[512];
+	sqlite3_stmt *st;
+	int rc;
+	if (n)
+		*n = 0;
+	if (limit <= 0)
+		return RD_OK;
+	snprintf(where, sizeof where, "%s%s%s",
+		 !backward ? "seq > ?1" : cursor > 0 ? "seq < ?1" : "1",
+		 object ? " AND object = ?2" : "", op ? " AND operator = ?3 COLLATE NOCASE" : "");
+	if (since)
+		rd_strlcpy(where + strlen(where), " AND at >= ?4", sizeof where - strlen(where));
+	if (backward) /* the last rows before the cursor, handed over oldest first */
+		snprintf(sql, sizeof sql,
+			 "SELECT %s FROM (SELECT %s FROM audit WHERE %s ORDER BY seq DESC LIMIT ?5) ORDER BY seq", cols,
+			 cols, where);
+	else
+		snprintf(sql, sizeof sql, "SELECT %s FROM audit WHERE %s ORDER BY seq LIMIT ?5", cols, where);
+	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+		return RD_E_DATA;
+	sqlite3_bind_int64(st, 1, cursor > 0 ? cursor : 0);
+	if (object)
+		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
+	if (op)
+		sqlite3_bind_text(st, 3, op, -1, SQLITE_STATIC);
+	if (since)
+		sqlite3_bind_int64(st, 4, (int64_t)since);
+	sqlite3_bind_int(st, 5, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rd_audit_row r = {
+			.seq = sqlite3_column_int64(st, 0),
+			.at = (time_t)sqlite3_column_int64(st, 1),
+			.operator_name = rd_col_text(st, 2),
+			.action = rd_col_text(st, 3),
+			.object = rd_col_text(st, 4),
+			.details = rd_col_text(st, 5),
+			.prev_hash = rd_col_text(st, 6),
+			.hash = rd_col_text(st, 7),
+		};
+		if (n)
+			(*n)++;
+		if (fn(ud, &r))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rd_db_fail(db, e, "audit");
+	return RD_OK;
+}

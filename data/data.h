@@ -478,4 +478,22 @@ rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha
 			      rd_err *e);
 bool rd_app_purged(rd_db *db, int64_t app_id);
 
+/* ---- audit trail paging (the audit trail screen, `audit list`) ----------------
+ * Keyset paging by seq: a page of the whole trail, or of one object's or
+ * one operator's entries (indexes ending in seq), costs the same at the
+ * top, in the middle and at the bottom of millions of rows.  `since` is
+ * read in seq order too (times may go back with the clock), so a page that
+ * starts before the first entry since then skips the entries before it. */
+typedef struct rd_audit_filter {
+	time_t since;              /* rows with at >= since; 0: all */
+	const char *object;        /* exact; NULL or "": any */
+	const char *operator_name; /* case-insensitive; NULL or "": any */
+} rd_audit_filter;
+/* At most limit rows matching f, handed to fn oldest first.  Forward: the
+ * first rows with seq > cursor (cursor 0: from the top).  Backward: the
+ * last rows with seq < cursor (cursor 0: from the bottom).  *n (may be
+ * NULL): rows handed over. */
+rd_code rd_audit_page(rd_db *db, const rd_audit_filter *f, bool backward, int64_t cursor, int limit,
+		      rd_audit_fn fn, void *ud, size_t *n, rd_err *e);
+
 #endif

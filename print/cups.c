@@ -43,7 +43,7 @@ static void copy_detail(rd_print_job_result *r, ipp_t *resp, const char *reasons
 }
 
 static rd_code check_printer(http_t *http, const char *printer, const char *server,
-			     rd_print_job_result *r, rd_err *e)
+			     rd_print_job_result *r, int *state, bool *accepting, rd_err *e)
 {
 	static const char *const want[] = {"printer-state", "printer-is-accepting-jobs",
 					   "printer-state-message", "printer-state-reasons"};
@@ -67,6 +67,10 @@ static rd_code check_printer(http_t *http, const char *printer, const char *serv
 		copy_detail(r, resp, "printer-state-reasons", "printer-state-message");
 		ipp_attribute_t *s = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
 		ipp_attribute_t *acc = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+		if (state)
+			*state = s ? ippGetInteger(s, 0) : 0;
+		if (accepting)
+			*accepting = !acc || ippGetBoolean(acc, 0);
 		if (acc && !ippGetBoolean(acc, 0))
 			rc = rd_fail_at(e, RD_E_DEVICE, "print.printer",
 					_("printer queue %s is not accepting jobs (%s)"), printer, r->detail);
@@ -164,7 +168,7 @@ rd_code rd_print_submit(const char *pdf_path, const rd_print_submit_opts *o,
 	if (!http)
 		return rd_fail_at(e, RD_E_DEVICE, "print.printer", _("cannot reach the print server %s: %s"),
 				  server, cupsLastErrorString());
-	rd_code rc = check_printer(http, o->printer, server, r, e);
+	rd_code rc = check_printer(http, o->printer, server, r, NULL, NULL, e);
 	if (rc)
 		goto out;
 	char ncopies[8];
@@ -214,5 +218,32 @@ rd_code rd_print_submit(const char *pdf_path, const rd_print_submit_opts *o,
 	       rd_print_job_state_name(r->state));
 out:
 	httpClose(http);
+	return rc;
+}
+
+rd_code rd_print_printer_status(const char *printer, const char *server, rd_printer_status *out, rd_err *e)
+{
+	rd_print_job_result r;
+	int state = 0;
+	rd_code rc;
+	memset(out, 0, sizeof *out);
+	memset(&r, 0, sizeof r);
+	if (!printer || !*printer)
+		return rd_fail_at(e, RD_E_INVALID, "print.printer", _("no printer queue given"));
+	if (!server)
+		server = cupsServer();
+	rd_strlcpy(out->printer, printer, sizeof out->printer);
+	rd_strlcpy(out->server, server, sizeof out->server);
+	http_t *http = httpConnect2(server, ippPort(), NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, NULL);
+	if (!http)
+		return rd_fail_at(e, RD_E_DEVICE, "print.printer", _("cannot reach the print server %s: %s"), server,
+				  cupsLastErrorString());
+	rc = check_printer(http, printer, server, &r, &state, &out->accepting, e);
+	httpClose(http);
+	rd_strlcpy(out->detail, r.detail, sizeof out->detail);
+	rd_strlcpy(out->state,
+		   state == IPP_PSTATE_IDLE ? "idle" : state == IPP_PSTATE_PROCESSING ? "processing"
+		   : state == IPP_PSTATE_STOPPED ? "stopped" : "",
+		   sizeof out->state);
 	return rc;
 }

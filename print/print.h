@@ -223,4 +223,17 @@ rd_code rd_print_submit(const char *pdf_path, const rd_print_submit_opts *o,
 			rd_print_job_result *r, const rd_logger *lg, rd_err *e);
 const char *rd_print_job_state_name(rd_print_job_state s);
 
+/* Whether a queue can take a job now: the server answers, the queue exists,
+ * accepts jobs and is not stopped (the same checks rd_print_submit makes
+ * first), without printing anything.  Errors as rd_print_submit's; out is
+ * filled as far as the server answered. */
+typedef struct rd_printer_status {
+	char printer[128];
+	char server[256];          /* CUPS server asked (host or socket) */
+	char state[16];            /* idle | processing | stopped | "" */
+	bool accepting;
+	char detail[256];          /* printer-state-reasons and message */
+} rd_printer_status;
+rd_code rd_print_printer_status(const char *printer, const char *server, rd_printer_status *out, rd_err *e);
+
 #endif

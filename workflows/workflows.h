@@ -730,4 +730,106 @@ rd_code rd_life_pending(rd_ctx *ctx, rd_pending *out, rd_err *e);
 rd_code rd_ukey_renew(rd_ctx *ctx, const char *no, const char *pin, const rd_renew_opts *o, bool resume,
 		      const rd_ukey_issue_opts *opts, rd_ukey_outcome *out, char receipt[48], rd_err *e);
 
+/* ---- the admin's and auditor's screens: reports, settings, checks, the
+ * audit trail a page at a time (workflows/reports.c, workflows/settings.c) */
+
+/* The day's report on one page: the cash-up (rd_report_cashup) with its
+ * totals per method and the refunds, and the daily report
+ * (rd_report_daily): applications per state now and the day's audit
+ * actions.  clerk NULL or "": every operator (a clerk only sees their own;
+ * refund entries belong to the admin who made them).  Clerk, admin,
+ * auditor, as the two reports it is made of. */
+typedef struct rd_report_count {
+	char key[64];
+	int64_t n;
+} rd_report_count;
+typedef struct rd_day_report {
+	char day[16];
+	char clerk[64];           /* "" : every operator */
+	rd_cashup_row *cashup;    /* per operator and method */
+	size_t ncashup;
+	rd_cashup_row methods[8]; /* per method over the selection (operator_name "") */
+	size_t nmethods;
+	rd_payment_row *refunds;  /* the selection's refund entries of the day */
+	size_t nrefunds;
+	int64_t payments, paid;   /* positive entries: how many, their sum (fen) */
+	int64_t refunded;         /* the refund entries' sum (negative fen) */
+	int64_t total;            /* every receipt of the selection: paid + refunded */
+	rd_report_count *states;  /* applications per state, now */
+	size_t nstates;
+	rd_report_count *actions; /* audit actions of the day */
+	size_t nactions;
+} rd_day_report;
+rd_code rd_report_day(rd_ctx *ctx, const char *day, const char *clerk, rd_day_report *out, rd_err *e);
+void rd_day_report_free(rd_day_report *r);
+/* Writes the report as CSV (UTF-8, one header line, then one line per
+ * figure: section,day,operator,key,count,amount,application,note) to path
+ * atomically, and records report.export in the audit trail with the file's
+ * SHA-256 (sha256 may be NULL).  The file is removed again when the audit
+ * row cannot be written. */
+rd_code rd_report_export_csv(rd_ctx *ctx, const rd_day_report *r, const char *path, char sha256[65], rd_err *e);
+/* Where an export goes unless the operator says otherwise:
+ * <data_dir>/reports/report-<day>[-<clerk>].csv (malloc'd; NULL on ENOMEM).
+ * rd_report_export_csv makes <data_dir>/reports when it is missing. */
+char *rd_report_default_path(rd_ctx *ctx, const char *day, const char *clerk);
+
+/* The effective configuration, key by key in the order of
+ * core/config_keys.def, secrets masked: a value that is a secret (auth
+ * keys, passwords, tokens) never leaves this function; in other values
+ * the parts that are secrets (a URL's password, pin-value= and similar
+ * parameters) are replaced by "******".  Admin. */
+typedef struct rd_setting {
+	const char *section, *key;
+	const char *value;        /* as it may be shown (paths resolved); NULL: not set */
+	int line;                 /* line in rd_config_file(ctx->cfg); 0: not from the file */
+	bool is_default;          /* not configured: the built-in default */
+	bool masked;              /* the value shown is (partly) masked */
+} rd_setting;
+typedef int (*rd_setting_fn)(void *ud, const rd_setting *s);
+rd_code rd_settings_each(rd_ctx *ctx, rd_setting_fn fn, void *ud, rd_err *e);
+/* The masking rule (exposed for tests): a malloc'd copy of value as it may
+ * be shown; *masked says whether anything was hidden.  type as
+ * rd_config_item's (NULL: "str"); only strings can hold secrets. */
+char *rd_setting_mask(const char *key, const char *type, const char *value, bool *masked);
+
+/* The CA link as `radesk ca ping` sees it: TLS handshake, the CA's chain
+ * checked against [ca] trust, clock skew against [ca] max_skew.  RD_OK when
+ * the CA answered (then out->ok says whether all is well, out->problem why
+ * not); errors as ca/ gives them (RD_E_CONFIG naming the [ca] key,
+ * RD_E_UPSTREAM, RD_E_TIMEOUT, RD_E_AUTH).  Admin, clerk. */
+typedef struct rd_ca_link {
+	char driver[16], url[512];
+	double tls_ms, total_ms;
+	char tls_version[32];
+	int http_version;         /* 11, 2 */
+	bool have_date;
+	long skew_s, max_skew_s;
+	char ca_subject[512];
+	time_t ca_not_after;
+	bool chain_trusted;
+	bool ok;
+	char problem[256];
+} rd_ca_link;
+rd_code rd_ca_link_check(rd_ctx *ctx, rd_ca_link *out, rd_err *e);
+
+/* Whether the printer queue (NULL: [print] printer) can take a job now:
+ * print server reachable, queue there, accepting, not stopped.  Nothing is
+ * printed.  RD_E_CONFIG when no queue is named anywhere.  Admin, clerk. */
+typedef struct rd_printer_link {
+	char printer[128], server[256];
+	char state[16];           /* idle | processing | stopped */
+	bool accepting;
+	char detail[256];
+} rd_printer_link;
+rd_code rd_printer_check(rd_ctx *ctx, const char *printer, rd_printer_link *out, rd_err *e);
+
+/* The audit trail a page at a time (rd_audit_page); auditor, admin. */
+rd_code rd_audit_read_page(rd_ctx *ctx, const rd_audit_filter *f, bool backward, int64_t cursor, int limit,
+			   rd_audit_fn fn, void *ud, size_t *n, rd_err *e);
+/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" in local time, as screens show times
+ * (rd_time_local).  RD_E_INVALID naming field otherwise. */
+rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_err *e);
+/* Rows in the trail (its recorded head; no walk); auditor, admin. */
+rd_code rd_audit_entries(rd_ctx *ctx, int64_t *entries, rd_err *e);
+
 #endif

@@ -17,13 +17,18 @@ unlike "$(cat "$TUI_EXPECTED/home_clerk.txt")" "Operators|Audit trail|Review que
 unlike "$(cat "$TUI_EXPECTED/home_auditor.txt")" "Register|Operators|Review queue" "the auditor sees no clerk, admin or reviewer entries"
 unlike "$(cat "$TUI_EXPECTED/home_admin.txt")" "Register|Audit trail|Review queue" "the admin sees no clerk, auditor or reviewer entries"
 
-# A screen that is not built yet: a clear message, no crash.
+# No dead entries: every screen a menu entry names is registered.
+for id in $(sed -n 's/^UI_MENU([^,]*, N_("[^"]*"), "\([a-z_]*\)").*/\1/p' "$SRCDIR/ui/menu.def" | sort -u); do
+	grep -q "^UI_SCREEN(\"$id\"," "$SRCDIR/ui/screens.def" && ok "menu entry '$id' has a screen" \
+		|| notok "menu entry '$id' has no screen (it would say 'not available yet')"
+done
 tui_start
 tui_login admin
 tui_wait "Operators" >/dev/null
 tui_keys Down Down Down Down Enter
-tui_wait "Settings: not available yet" && ok "an entry without a screen says 'not available yet'" \
-	|| notok "not available yet"
+tui_wait "radesk — settings" && ok "the admin's Settings entry opens its screen" || notok "Settings opens"
+tui_keys Escape
+tui_wait "Choose a task" >/dev/null
 tui_keys 1
 tui_wait "radesk — operators" && ok "digits choose entries too" || notok "digit shortcut"
 tui_keys Escape
