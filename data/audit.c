@@ -263,7 +263,7 @@ rd_code rd_audit_page(rd_db *db, const rd_audit_filter *f, bool backward, int64_
 		if (fn(ud, &r))
 			break;
 	}
-	sqlite3_finalize(st);
+	rd_db_done(db, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return rd_db_fail(db, e, "audit");
 	return RD_OK;
