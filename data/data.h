@@ -227,6 +227,9 @@ rd_code rd_desk_receipt_next(rd_db *db, const char *day, int64_t *seq, rd_err *e
 rd_code rd_desk_payment_insert(rd_db *db, const rd_payment_row *p, int64_t *id, rd_err *e);
 rd_code rd_desk_payment_get(rd_db *db, const char *receipt, rd_payment_row *out, rd_err *e);
 rd_code rd_desk_paid_net(rd_db *db, int64_t app_id, int64_t *net, rd_err *e);
+/* The receipts of the application's payments that were not refunded,
+ * oldest first, ", " between them (as many as fit in len). */
+rd_code rd_desk_receipts_standing(rd_db *db, int64_t app_id, char *out, size_t len, rd_err *e);
 /* Did this operator record a payment for the application? */
 rd_code rd_desk_took_fee(rd_db *db, int64_t app_id, const char *operator_name, bool *out, rd_err *e);
 typedef struct rd_cashup_row {

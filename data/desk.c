@@ -2,6 +2,7 @@
  * documents, scans, payments, the review queue and the outbox. */
 #include "data/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -683,4 +684,28 @@ rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int
 	}
 	rd_db_done(db, st);
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
+}
+
+rd_code rd_desk_receipts_standing(rd_db *db, int64_t app_id, char *out, size_t len, rd_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	size_t at = 0;
+	out[0] = '\0';
+	if (rd_db_prepare(db,
+			  "SELECT p.receipt FROM payments p WHERE p.app_id = ? AND p.amount > 0 "
+			  "AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.refund_of = p.id) ORDER BY p.id",
+			  &st, e) != RD_OK)
+		return RD_E_DATA;
+	sqlite3_bind_int64(st, 1, app_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int n = snprintf(out + at, len - at, "%s%s", at ? ", " : "", rd_col_text(st, 0));
+		if (n < 0 || (size_t)n >= len - at)
+			break; /* what fits */
+		at += (size_t)n;
+	}
+	rd_db_done(db, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rd_db_fail(db, e, "payments");
+	return RD_OK;
 }

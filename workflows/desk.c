@@ -401,7 +401,8 @@ rd_code rd_fee_status_app(rd_ctx *ctx, const rd_app_state *app, rd_fee_status *o
 	memset(out, 0, sizeof *out);
 	if ((rc = rd_fee_for(ctx, app->product, app->years, &out->fee, e)) != RD_OK)
 		return rc;
-	if ((rc = rd_desk_paid_net(ctx->db, app->id, &out->paid, e)) != RD_OK)
+	if ((rc = rd_desk_paid_net(ctx->db, app->id, &out->paid, e)) != RD_OK ||
+	    (rc = rd_desk_receipts_standing(ctx->db, app->id, out->receipts, sizeof out->receipts, e)) != RD_OK)
 		return rc;
 	out->due = out->fee - out->paid;
 	return RD_OK;

@@ -70,7 +70,7 @@ static rd_code put_fee(rd_ctx *ctx, rd_print_fields *f, const char *no, rd_err *
 	if (rd_fee_status_get(ctx, no, &fs, NULL) != RD_OK) /* no schedule for this product: leave it blank */
 		return put(f, "fee.status", "unpaid", e);
 	snprintf(amount, sizeof amount, "%lld.%02lld", (long long)(fs.fee / 100), (long long)(fs.fee % 100));
-	if ((rc = put(f, "fee.amount", amount, e)) != RD_OK)
+	if ((rc = put(f, "fee.amount", amount, e)) != RD_OK || (rc = put(f, "fee.receipt_no", fs.receipts, e)) != RD_OK)
 		return rc;
 	return put(f, "fee.status", fs.fee > 0 && fs.due <= 0 ? "paid" : "unpaid", e);
 }

@@ -226,6 +226,7 @@ void rd_money_format(int64_t fen, char out[32]);
 rd_code rd_fee_for(const rd_ctx *ctx, const char *product, int years, int64_t *fen, rd_err *e);
 typedef struct rd_fee_status {
 	int64_t fee, paid, due;
+	char receipts[128];     /* the standing (not refunded) receipt numbers */
 } rd_fee_status;
 rd_code rd_fee_status_get(rd_ctx *ctx, const char *app_no, rd_fee_status *out, rd_err *e);
 /* method: cash | card | transfer (ref required) | qr (ref required).  The

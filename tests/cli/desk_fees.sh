@@ -48,6 +48,11 @@ expect_rc 0 "qr" as clerk2 fee record $C --amount 500.00 --method qr --ref WX123
 expect_rc 1 "paying twice" as clerk fee record $A --amount 100.00 --method cash
 like "$ERR" "is paid; pay needs documents_checked" "paid application takes no more money"
 
+# the acceptance form carries the fee's status and its receipt number
+expect_rc 0 "print the paid application's form" as clerk print $A --doc form --pdf "$TESTTMP/paid.pdf"
+form=$(pdftotext "$TESTTMP/paid.pdf" - | tr -d ' \n')
+like "$form" "收据号ReceiptNo\.RSP01-20261121-000001" "the receipt number is in its box on the form"
+
 # ---- refunds
 R1=$(sqlite3 "$(desk_db)" "SELECT receipt FROM payments p JOIN applications a ON a.id = p.app_id WHERE a.no = '$B'")
 expect_rc 1 "refund while the application goes on" as admin fee refund "$R1" --reason "duplicate"
