@@ -26,7 +26,7 @@ void ui_app_run_submit(ui *u, const ui_app_view *v)
 	rd_err e;
 	rd_err_clear(&e);
 	if (rd_app_submit(ui_ctx(u), v->no, v->meta->version, NULL, &e) != RD_OK)
-		ui_msg_error(u, "%s", e.msg);
+		ui_msg_err(u, &e);
 	else
 		ui_msg(u, _("%s submitted"), v->no);
 }
@@ -60,4 +60,26 @@ bool ui_app_can_fee(ui *u, const ui_app_view *v)
 void ui_app_run_fee(ui *u, const ui_app_view *v)
 {
 	ui_push_id(u, "fee", v->no);
+}
+
+/* The reviewer decides from the detail view, with every field, the
+ * documents (d) and the timeline in front of them. */
+bool ui_app_can_review(ui *u, const ui_app_view *v)
+{
+	return ui_ctx(u)->who.role == RD_ROLE_REVIEWER && !strcmp(v->meta->state, "under_review");
+}
+
+void ui_app_run_approve(ui *u, const ui_app_view *v)
+{
+	rd_err e;
+	rd_err_clear(&e);
+	if (rd_review_approve(ui_ctx(u), v->no, v->meta->version, &e) != RD_OK)
+		ui_msg_err(u, &e);
+	else
+		ui_msg(u, _("%s approved"), v->no);
+}
+
+void ui_app_run_reject(ui *u, const ui_app_view *v)
+{
+	ui_push_id(u, "review_reject", v->no);
 }

@@ -427,12 +427,12 @@ const ui_screen_ops ui_scr_fee = {
 };
 
 /* ---- review queue ---------------------------------------------------------------- */
-enum { Q_NEXT = 1, Q_APPROVE, Q_REJECT, Q_DOCS, Q_RELOAD };
+enum { Q_NEXT = 1, Q_APPROVE, Q_REJECT, Q_OPEN, Q_RELOAD };
 static const ui_key queue_keys[] = {
-	{'n', Q_NEXT, N_("claim the oldest waiting application")},
+	{'n', Q_NEXT, N_("claim the oldest waiting application and open it")},
 	{'a', Q_APPROVE, N_("approve the chosen application")},
 	{'x', Q_REJECT, N_("reject the chosen application with a reason")},
-	{'\n', Q_DOCS, N_("documents of the chosen application")},
+	{'\n', Q_OPEN, N_("open the chosen application: data, documents, timeline")},
 	{'r', Q_RELOAD, N_("reload the queue")},
 };
 static const ui_column queue_cols[] = {
@@ -478,7 +478,7 @@ static void queue_draw(ui *u, ui_screen *s, ui_rect r)
 {
 	list_state *st = s->state;
 	ui_list_draw(u, &st->list, (ui_rect){r.y, r.x, r.h - 1, r.w});
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("n: claim next · a: approve · x: reject · Enter: documents"));
+	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("n: claim next and open it · a: approve · x: reject · Enter: open"));
 }
 
 static ui_result queue_action(ui *u, ui_screen *s, int action)
@@ -489,11 +489,13 @@ static ui_result queue_action(ui *u, ui_screen *s, int action)
 	rd_err_clear(&e);
 	switch (action) {
 	case Q_NEXT:
-		if (rd_review_next(ui_ctx(u), no, &e) != RD_OK)
+		if (rd_review_next(ui_ctx(u), no, &e) != RD_OK) {
 			ui_msg_err(u, &e);
-		else
-			ui_msg(u, _("%s claimed for 30 minutes"), no);
-		load_queue(u, st);
+			load_queue(u, st);
+			return UI_HANDLED;
+		}
+		ui_msg(u, _("%s claimed for 30 minutes"), no);
+		ui_push(u, &ui_scr_app_detail, no); /* read it: a approves, j rejects there */
 		return UI_HANDLED;
 	case Q_APPROVE:
 		if (!chosen(st, 0, no))
@@ -508,9 +510,9 @@ static ui_result queue_action(ui *u, ui_screen *s, int action)
 		if (chosen(st, 0, no))
 			ui_push(u, &ui_scr_review_reject, no);
 		return UI_HANDLED;
-	case Q_DOCS:
+	case Q_OPEN:
 		if (chosen(st, 0, no))
-			ui_push(u, &ui_scr_documents, no);
+			ui_push(u, &ui_scr_app_detail, no);
 		return UI_HANDLED;
 	case Q_RELOAD:
 		load_queue(u, st);

@@ -46,16 +46,25 @@ tui_keys 1
 tui_wait "$B" && ok "the queue lists the paid applications" || notok "queue"
 tui_keys n
 tui_wait "$A claimed for 30 minutes" && ok "n claims the oldest" || notok "claim"
+tui_wait "Timeline" && ok "and opens it: the reviewer reads the data before deciding" || notok "claimed opens"
+like "$(tui_screen)" "Number +$A" "the claimed application"
+like "$(tui_screen)" "a: approve · j: reject" "the detail view offers the decision"
 tui_keys a
-tui_wait "$A approved" && ok "a approves the chosen application" || notok "approve"
+tui_wait "$A approved" && ok "a approves it from the detail view" || notok "approve"
+like "$(tui_screen)" "State +approved" "the view shows it approved"
+unlike "$(tui_screen)" "a: approve" "no decision once decided"
+tui_keys Escape
+tui_wait "review queue" >/dev/null
 tui_keys n
 tui_wait "$B claimed for 30 minutes" && ok "n claims the next" || notok "claim B"
-tui_keys x
-tui_wait "the clerk sees the reason" && ok "x asks for the reason" || notok "reject form"
+tui_wait "Timeline" >/dev/null
+tui_keys j
+tui_wait "the clerk sees the reason" && ok "j in the detail view asks for the reason" || notok "reject form"
 tui_keys Enter
 tui_wait "required" && ok "an empty reason is refused" || notok "empty reason"
 tui_type "身份证复印件不清晰"; tui_keys Enter
 tui_wait "$B rejected" && ok "rejected with the reason" || notok "rejected"
+like "$(tui_screen)" "State +rejected" "back in the detail view, reloaded: rejected"
 tui_keys F10
 is "$(tui_exit_status)" 0 "the reviewer quits"
 is "$(app_state "$A")/$(app_state "$B")" "approved/rejected" "the CLI sees both decisions"
