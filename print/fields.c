@@ -13,6 +13,7 @@ static const char *const known_fields[] = {
 	"organization.name", "organization.credit_code", "organization.legal_rep",
 	"organization.address",
 	"agent.name", "agent.id_type", "agent.id_number_masked", "agent.mobile",
+	"recipient.name", "recipient.id_type", "recipient.id_number_masked", "recipient.mobile",
 	"product.name", "product.code", "product.validity", "product.key_type",
 	"fee.amount", "fee.status", "fee.receipt_no",
 	"ukey.serial", "ukey.model", "cert.serial", "cert.not_before", "cert.not_after",

@@ -11,10 +11,11 @@
 
 #include "ukey/ukey.h"
 
-enum { F_NO, F_PIN, F_PIN2 };
-enum { K_ISSUE = 1, K_RESUME, K_RECEIPT, K_HANDOVER };
+enum { F_NO, F_UKEY, F_PIN, F_PIN2 };
+enum { K_ISSUE = 1, K_RESUME, K_RECEIPT, K_HANDOVER, K_NEXT_UKEY };
 static const ui_key issue_keys[] = {
 	{UI_FN(KEY_F(2)), K_ISSUE, N_("issue: PIN, key on the UKEY, certificate")},
+	{UI_FN(KEY_F(4)), K_NEXT_UKEY, N_("choose the next inserted UKEY (when several are in readers)")},
 	{UI_FN(KEY_F(6)), K_RESUME, N_("resume an issuance awaiting its certificate")},
 	{UI_FN(KEY_F(7)), K_RECEIPT, N_("print the hand-over receipt")},
 	{UI_FN(KEY_F(8)), K_HANDOVER, N_("hand over: the agent signed the receipt")},
@@ -54,6 +55,7 @@ static rd_code check_pin_again(void *ud, const char *value, rd_err *e)
 
 static const ui_field_spec issue_fields[] = {
 	{"application", N_("Application No."), 24, 31, UI_F_REQUIRED, NULL, NULL, NULL},
+	{"serial", N_("UKEY serial"), 24, 63, 0, NULL, NULL, NULL},
 	{"pin", N_("Subscriber's new PIN"), 18, RD_UKEY_PIN_MAX, UI_F_HIDDEN, check_pin, NULL, NULL},
 	{"pin2", N_("PIN again"), 18, RD_UKEY_PIN_MAX, UI_F_HIDDEN, check_pin_again, NULL, NULL},
 };
@@ -158,8 +160,8 @@ static void issue_draw(ui *u, ui_screen *s, ui_rect r)
 	token_line(st, buf, sizeof buf);
 	ui_text(++y, r.x, r.w, st->dev && st->ntokens ? UI_A_OK : UI_A_DIM, buf);
 	y += 2;
-	ui_form_draw(u, &st->form, (ui_rect){y, r.x, 3, r.w});
-	y += 4;
+	ui_form_draw(u, &st->form, (ui_rect){y, r.x, 4, r.w});
+	y += 5;
 	if (st->ran) {
 		for (int i = RD_UKEY_STEP_TOKEN; i <= RD_UKEY_STEP_DONE && y < r.y + r.h - 4; i++) {
 			snprintf(buf, sizeof buf, "%s %s%s%s", st->done[i] ? "[x]" : "[ ]", rd_ukey_step_label((rd_ukey_step)i),
@@ -186,7 +188,24 @@ static void issue_draw(ui *u, ui_screen *s, ui_rect r)
 	}
 	if (st->receipt[0])
 		ui_text(y++, r.x, r.w, UI_A_NORMAL, st->receipt);
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("F2: issue · F6: resume · F7: receipt · F8: hand over · Esc: back"));
+	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("F2: issue · F4: next UKEY · F6: resume · F7: receipt · F8: hand over · Esc: back"));
+}
+
+/* F4: the serial field takes the next inserted UKEY after the one in it. */
+static void next_ukey(ui *u, issue_state *st)
+{
+	char *cur = ui_form_value(&st->form, F_UKEY);
+	size_t at = 0;
+	if (st->ntokens == 0) {
+		ui_msg_error(u, "%s", _("no UKEY is inserted"));
+		free(cur);
+		return;
+	}
+	for (size_t i = 0; cur && i < st->ntokens; i++)
+		if (!strcmp(cur, st->tokens[i].serial))
+			at = (i + 1) % st->ntokens;
+	free(cur);
+	ui_form_set_value(&st->form, F_UKEY, st->tokens[at].serial);
 }
 
 static void on_step(void *ud, rd_ukey_step step, const char *detail)
@@ -209,17 +228,22 @@ static char *app_no(issue_state *st)
 static void run(ui *u, issue_state *st, bool resume)
 {
 	rd_ukey_issue_opts o = {NULL, st->dev, on_step, st};
-	char *no = app_no(st), *pin = ui_form_value(&st->form, F_PIN);
+	char *no = app_no(st), *pin = ui_form_value(&st->form, F_PIN), *serial = ui_form_value(&st->form, F_UKEY);
 	rd_code rc;
+	if (serial)
+		rd_trim(serial);
+	o.serial = serial && *serial ? serial : NULL; /* empty: the only UKEY inserted */
 	if (!no || !*no || !pin || !*pin) {
 		ui_msg_error(u, "%s", _("the application number and the subscriber's PIN are needed"));
 		free(no);
+		free(serial);
 		rd_secret_free(pin, 0);
 		return;
 	}
 	if (!resume && !ui_form_validate(&st->form)) {
 		ui_msg_error(u, "%s", _("correct the fields marked first"));
 		free(no);
+		free(serial);
 		rd_secret_free(pin, 0);
 		return;
 	}
@@ -233,6 +257,7 @@ static void run(ui *u, issue_state *st, bool resume)
 		    : rd_ukey_issue(ui_ctx(u), no, pin, &o, &st->out, &st->result);
 	rd_secret_free(pin, 0);
 	free(no);
+	free(serial);
 	ui_form_set_value(&st->form, F_PIN, "");
 	ui_form_set_value(&st->form, F_PIN2, "");
 	if (rc == RD_OK) {
@@ -290,6 +315,9 @@ static ui_result issue_action(ui *u, ui_screen *s, int action)
 		return UI_HANDLED;
 	case K_HANDOVER:
 		handover(u, st);
+		return UI_HANDLED;
+	case K_NEXT_UKEY:
+		next_ukey(u, st);
 		return UI_HANDLED;
 	}
 	return ui_form_dispatch(u, &st->form, action, -1, issue_form, st, NULL);

@@ -153,6 +153,15 @@ static rd_code build_fields(rd_ctx *ctx, const rd_app_record *r, const rd_produc
 	}
 	if ((rc = put_person(f, "agent", r->agent_name, r->agent_id_type, r->agent_id_number, r->agent_mobile, e)))
 		return rc;
+	/* Who collects the UKEY: the agent when there is one (always for an
+	 * organization), else the individual subscriber in person. */
+	if (r->agent_name[0] || org)
+		rc = put_person(f, "recipient", r->agent_name, r->agent_id_type, r->agent_id_number, r->agent_mobile, e);
+	else
+		rc = put_person(f, "recipient", r->subject_name, r->subject_id_type, r->subject_id_number,
+				r->subject_mobile, e);
+	if (rc)
+		return rc;
 	/* What the templates have no box for: the user name the subscriber
 	 * needs at renewal, an individual's agent's e-mail.  Short: the form
 	 * must stay on one page per copy. */

@@ -12,8 +12,8 @@ field 生效日期 Valid from | {cert.not_before} | 失效日期 Valid until | {
 section 介质 Token
 field UKEY 序列号 UKEY serial | {ukey.serial} | 型号 Model | {ukey.model}
 section 领取人 Received by
-field 姓名 Name | {agent.name} | 手机 Mobile | {agent.mobile}
-field 证件类型 ID type | {agent.id_type} | 证件号码 ID number | {agent.id_number_masked}
+field 姓名 Name | {recipient.name} | 手机 Mobile | {recipient.mobile}
+field 证件类型 ID type | {recipient.id_type} | 证件号码 ID number | {recipient.id_number_masked}
 space 3
 para 领取人确认已收到上述 UKEY 及证书，介质外观完好，已当场设置或收到初始 PIN 码封套，并知悉 PIN 码须自行妥善保管。The recipient confirms receiving the UKEY and certificate above in good condition, has set the PIN or received the sealed PIN envelope, and knows that the PIN must be kept secret.
 signboxes 28 | 领取人签字 Recipient signature | 交付人签字 Handed over by

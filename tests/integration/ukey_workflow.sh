@@ -110,6 +110,10 @@ TXT=$(pdftotext "$TESTTMP/receipt.pdf" - 2>/dev/null)
 like "$TXT" "$S1" "the receipt names the UKEY serial"
 like "$(printf '%s' "$TXT" | tr A-F a-f)" "$(printf '%s' "$CSER" | tr A-F a-f)" "the receipt names the certificate serial"
 like "$TXT" "SoftHSM" "the receipt names the UKEY model"
+# no agent: the individual collects the UKEY in person
+like "$TXT" "110105\*+002X" "the recipient is the subscriber (ID number masked)"
+like "$TXT" "13800138000" "with the subscriber's mobile"
+unlike "$TXT" "11010519491231002X" "the whole ID number is never printed"
 expect_rc 1 "a reviewer may not hand over" as reviewer ukey handover "$NO"
 expect_rc 0 "hand-over after the agent signed" as clerk ukey handover "$NO"
 is "$(app_state "$NO")" activated "the application is activated"

@@ -47,7 +47,7 @@ S1=$(softhsm_add_token T1)
 as admin ukey add "$S1" >/dev/null
 tui_wait "UKEY $S1 (SoftHSM v2, in stock)" && ok "the inserted UKEY is seen by polling, with its stock state" \
 	|| notok "insertion seen"
-tui_type "$A1"; tui_keys Tab
+tui_type "$A1"; tui_keys Tab Tab # the serial stays empty: the only UKEY inserted
 tui_type "$PIN"; tui_keys Tab
 tui_type "$PIN"
 unlike "$(tui_screen)" "$PIN" "the PIN is never shown"
@@ -78,6 +78,14 @@ tui_wait "Choose a task" >/dev/null
 tui_keys 6
 tui_wait "UKEY $S2" >/dev/null
 tui_type "$A2"; tui_keys Tab
+# two UKEYs in readers: F4 picks among them
+for i in 1 2 3; do
+	tui_screen | grep -qE "UKEY serial +$S2" && break
+	tui_keys F4
+	sleep 0.3
+done
+like "$(tui_screen)" "UKEY serial +$S2" "F4 chooses among the inserted UKEYs"
+tui_keys Tab
 tui_type "$PIN"; tui_keys Tab
 tui_type "$PIN"; tui_keys F2
 tui_wait "The CA has not answered. The key stays on UKEY $S2." && ok "CA down: said plainly" || notok "awaiting said"
@@ -96,7 +104,7 @@ tui_login clerk
 tui_wait "Choose a task" >/dev/null
 tui_keys 6
 tui_wait "UKEY $S2" >/dev/null
-tui_type "$A2"; tui_keys Tab
+tui_type "$A2"; tui_keys Tab Tab
 tui_type "$PIN"; tui_keys F6
 tui_wait "issued: UKEY $S2" && ok "F6 finishes once the certificate can be had" || notok "resumed"
 is "$(sqlite3 "$(desk_db)" "select state from ukeys where serial = '$S2'")" issued "the UKEY is issued"
