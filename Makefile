@@ -173,6 +173,8 @@ lint:
 	  --suppress=missingIncludeSystem --inline-suppr -I. $(MODULES)
 
 demo-reset:
+	-pkill -f "cupsd -[cC] $(CURDIR)/demo/cups/cupsd.conf" 2>/dev/null
+	-tests/fixtures/cfssl-ca.sh stop $(CURDIR)/demo/ca >/dev/null 2>&1
 	rm -rf demo
 
 clean:

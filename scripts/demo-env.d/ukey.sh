@@ -20,7 +20,7 @@ cat >>"$CONF" <<CONF
 module = $module
 so_pin_file = softhsm/so-pin
 CONF
-printf 'export SOFTHSM2_CONF=%q\n' "$SOFTHSM2_CONF" >"$DEMO/env"
+printf 'export SOFTHSM2_CONF=%q\n' "$SOFTHSM2_CONF" >>"$DEMO/env"
 # shellcheck disable=SC2086 # one argument per serial
 RADESK_PASSWORD="$ADMIN_PASSWORD" "$RADESK" --config "$CONF" --as admin ukey add $serials >/dev/null
 echo "radesk: demo: $(printf '%s\n' "$serials" | grep -c .) blank UKEYs in stock (SoftHSM2 in $DEMO/softhsm)"
