@@ -1241,7 +1241,13 @@ rd_code rd_life_ceased_preview(rd_ctx *ctx, const char *uscc, int *count, char (
 		return rc;
 	if (!(f = calloc(1, sizeof *f)))
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	if ((rc = ceased_find(ctx, norm, f, e)) == RD_OK) {
+	rc = ceased_find(ctx, norm, f, e);
+	for (size_t i = 0; rc == RD_OK && i < f->n; i++) { /* as rd_life_ceased would refuse */
+		rd_app_state app;
+		if ((rc = rd_desk_app_get(ctx->db, f->nos[i], &app, e)) == RD_OK)
+			rc = no_open_request(ctx, app.id, app.no, e);
+	}
+	if (rc == RD_OK) {
 		*count = (int)f->n;
 		for (size_t i = 0; nos && i < f->n && i < max; i++)
 			rd_strlcpy(nos[i], f->nos[i], sizeof nos[i]);
@@ -1269,6 +1275,10 @@ static rd_code ceased_step(rd_ctx *ctx, void *ud, rd_err *e)
 		rd_revreq_row r;
 		if ((rc = revocable(ctx, a->f->nos[i], &app, &cert, e)) != RD_OK)
 			return rc;
+		if ((rc = no_open_request(ctx, app.id, app.no, e)) != RD_OK) {
+			rd_cert_info_free(&cert);
+			return rc;
+		}
 		memset(&r, 0, sizeof r);
 		r.app_id = app.id;
 		rd_strlcpy(r.app_no, app.no, sizeof r.app_no);

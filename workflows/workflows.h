@@ -668,7 +668,9 @@ rd_code rd_life_ceased(rd_ctx *ctx, const char *uscc, const char *evidence_path,
 		       time_t ceased_on, time_t requested_at, char batch[40], int *count, rd_err *e);
 /* What rd_life_ceased would do, changing nothing: how many certificates of
  * the credit code would go to revocation, and up to max of their
- * application numbers (nos may be NULL).  Clerk, admin. */
+ * application numbers (nos may be NULL); RD_E_CONFLICT naming the
+ * application when one has an open request already (rd_life_ceased refuses
+ * the batch then).  Clerk, admin. */
 rd_code rd_life_ceased_preview(rd_ctx *ctx, const char *uscc, int *count, char (*nos)[32], size_t max,
 			       rd_err *e);
 

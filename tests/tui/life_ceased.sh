@@ -54,6 +54,18 @@ SHA=$(sha256sum "$TESTTMP/notice.pdf" | cut -d' ' -f1)
 check "the evidence is kept by its SHA-256" cmp -s "$TESTTMP/notice.pdf" "$TESTTMP/data/evidence/$SHA"
 like "$(sqlite3 "$(desk_db)" "SELECT details FROM audit WHERE action = 'cert.revoke_request' AND object = '$O1'")" \
 	'"note":"工商注销","notice_working_days":"2"' "the note and 2 working days' notice (Wednesday to Saturday) in the audit trail"
+
+# once more: the open requests are named, nothing is added
+tui_wait "Choose a task" >/dev/null
+menu "Organization ceased"
+tui_wait "Organization ceased (注销)" >/dev/null
+tui_type "$USCC"
+tui_wait "has an open revocation request already" && ok "the count names a certificate with an open request" ||
+	notok "open request named"
 tui_keys F10
 is "$(tui_exit_status)" 0 "quits cleanly"
+expect_rc 1 "the CLI refuses a second batch" as clerk cert ceased --uscc "$USCC" --evidence "$TESTTMP/notice.pdf"
+like "$ERR" "open revocation request already" "naming the open request"
+expect_rc 1 "and its dry run says the same" as clerk cert ceased --uscc "$USCC" --dry-run
+is "$(revocations_json | grep -o '"purpose":"ceased"' | wc -l)" 2 "still two requests"
 done_testing
