@@ -224,6 +224,23 @@ static int cmd_ceased(cli *c, int argc, char **argv)
 	int count = 0;
 	time_t ceased_on, requested_at;
 	const char *uscc = cli_opt(argc, argv, "--uscc"), *evidence = cli_opt(argc, argv, "--evidence");
+	if (uscc && cli_flag(argc, argv, "--dry-run")) {
+		char nos[20][32];
+		int n = 0;
+		if (rd_life_ceased_preview(c->ctx, uscc, &n, nos, RD_ARRAY_LEN(nos), &c->err) != RD_OK)
+			return cli_fail("cert ceased", &c->err);
+		if (c->json) {
+			printf("{\"requests\":%d,\"applications\":[", n);
+			for (int i = 0; i < n && i < (int)RD_ARRAY_LEN(nos); i++)
+				printf("%s\"%s\"", i ? "," : "", nos[i]);
+			printf("]}\n");
+		} else {
+			printf(_("%d certificates would go to revocation (nothing recorded)\n"), n);
+			for (int i = 0; i < n && i < (int)RD_ARRAY_LEN(nos); i++)
+				printf("%s\n", nos[i]);
+		}
+		return 0;
+	}
 	if (!uscc || !evidence)
 		return cli_usage("cert", _("cert ceased --uscc CODE --evidence FILE"));
 	if (opt_time(c, argc, argv, "--ceased-on", &ceased_on) != 0 ||
@@ -252,15 +269,19 @@ static int print_expiring(void *ud, const rd_expiring *x)
 	if (p->c->json) {
 		rd_time_iso(x->not_after, when);
 		printf("%s{\"application\":\"%s\",\"state\":\"%s\",\"serial\":\"%s\",\"not_after\":\"%s\","
-		       "\"days_left\":%d,\"notified\":%s}",
+		       "\"days_left\":%d,\"notified\":%s,\"agent\":",
 		       p->n ? "," : "", x->no, x->state, x->serial_hex, when, x->days_left, x->notified ? "true" : "false");
+		cli_print_json_string(stdout, x->agent);
+		printf(",\"mobile\":");
+		cli_print_json_string(stdout, x->mobile);
+		printf("}");
 	} else {
 		if (!p->n)
-			printf("%-20s %-12s %-18s %-10s %s\n", _("APPLICATION"), _("STATE"), _("EXPIRES"), _("DAYS LEFT"),
-			       _("NOTICE"));
+			printf("%-20s %-12s %-18s %-10s %-12s %-12s %s\n", _("APPLICATION"), _("STATE"), _("EXPIRES"),
+			       _("DAYS LEFT"), _("NOTICE"), _("MOBILE"), _("AGENT"));
 		rd_time_local(x->not_after, when);
-		printf("%-20s %-12s %-18s %-10d %s\n", x->no, rd_app_state_label(x->state), when, x->days_left,
-		       x->notified ? _("queued now") : "-");
+		printf("%-20s %-12s %-18s %-10d %-12s %-12s %s\n", x->no, rd_app_state_label(x->state), when, x->days_left,
+		       x->notified ? _("queued now") : "-", x->mobile[0] ? x->mobile : "-", x->agent[0] ? x->agent : "-");
 	}
 	p->n++;
 	return 0;
@@ -303,7 +324,7 @@ int cli_cmd_cert(cli *c, int argc, char **argv)
 					    "--ref", "--ukey", "--token", "--username", "--name", "--org-name", "--uscc",
 					    "--evidence", "--ceased-on", "--days", NULL};
 	static const char *const flags[] = {"--in-person", "--id-sighted", "--overdue", "--all", "--no-notify", "--pem",
-					    NULL};
+					    "--dry-run", NULL};
 	const char *sub = cli_arg(argc, argv, 0, vopts), *no = cli_arg(argc, argv, 1, vopts);
 	int status;
 	if (sub && !strcmp(sub, "show"))

@@ -301,6 +301,12 @@ static void draw(ui *u)
 	refresh();
 }
 
+void ui_draw_now(ui *u)
+{
+	if (curses_active)
+		draw(u);
+}
+
 /* ---- keys ------------------------------------------------------------------------- */
 static void global_action(ui *u, int action)
 {

@@ -132,6 +132,9 @@ void ui_logout(ui *u); /* audit the logout, back to the login screen */
 /* One tick() of the top screen ms milliseconds from now; asking again
  * moves the time (debouncing).  Pushing or popping a screen forgets it. */
 void ui_tick_after(ui *u, int ms);
+/* Draws the screen at once, for progress during long work done inside an
+ * action (a UKEY making a key); the main loop draws again afterwards. */
+void ui_draw_now(ui *u);
 /* The CA outbox's background submission (ui/scr_ca.c), called when idle. */
 void ui_ca_background(ui *u);
 /* True when the interface speaks Chinese (labels then come from the forms

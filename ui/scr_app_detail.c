@@ -217,8 +217,30 @@ static void detail_draw(ui *u, ui_screen *s, ui_rect r)
 	detail_state *st = s->state;
 	ui_app_view v = view_of(st);
 	char bar[512] = "";
-	int y = r.y;
-	st->page = r.h - 1 > 1 ? r.h - 1 : 1;
+	int y = r.y, barh = 1;
+	size_t cut = 0;
+	for (size_t i = 0; i < UI_APP_ACT_COUNT && st->loaded; i++) {
+		const ui_app_action *a = &ui_app_actions[i];
+		char k[32], one[128];
+		if (a->available && !a->available(u, &v))
+			continue;
+		ui_key_name(a->key, k, sizeof k);
+		snprintf(one, sizeof one, "%s: %s · ", k, _(a->label));
+		rd_strlcpy(bar + strlen(bar), one, sizeof bar - strlen(bar));
+	}
+	rd_strlcpy(bar + strlen(bar), _("Esc: back · F1: all keys"), sizeof bar - strlen(bar));
+	if (ui_width(bar) > r.w) { /* many actions: two lines, broken after a " · " */
+		for (char *p = strstr(bar, " · "); p; p = strstr(p + 1, " · ")) {
+			char save = *p;
+			*p = '\0';
+			if (ui_width(bar) <= r.w)
+				cut = (size_t)(p - bar);
+			*p = save;
+		}
+		if (cut)
+			barh = 2;
+	}
+	st->page = r.h - barh > 1 ? r.h - barh : 1;
 	if (st->top > (int)st->n - st->page)
 		st->top = (int)st->n - st->page > 0 ? (int)st->n - st->page : 0;
 	for (int i = st->top; i < (int)st->n && y < r.y + st->page; i++, y++) {
@@ -234,17 +256,13 @@ static void detail_draw(ui *u, ui_screen *s, ui_rect r)
 		ui_text(r.y, r.x + r.w - 1, 1, UI_A_DIM, "↑");
 	if (st->top + st->page < (int)st->n)
 		ui_text(r.y + st->page - 1, r.x + r.w - 1, 1, UI_A_DIM, "↓");
-	for (size_t i = 0; i < UI_APP_ACT_COUNT && st->loaded; i++) {
-		const ui_app_action *a = &ui_app_actions[i];
-		char k[32], one[128];
-		if (a->available && !a->available(u, &v))
-			continue;
-		ui_key_name(a->key, k, sizeof k);
-		snprintf(one, sizeof one, "%s: %s · ", k, _(a->label));
-		rd_strlcpy(bar + strlen(bar), one, sizeof bar - strlen(bar));
+	if (barh == 2) {
+		bar[cut] = '\0';
+		ui_text(r.y + r.h - 2, r.x, r.w, UI_A_DIM, bar);
+		ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, bar + cut + strlen(" · "));
+	} else {
+		ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, bar);
 	}
-	rd_strlcpy(bar + strlen(bar), _("Esc: back · F1: all keys"), sizeof bar - strlen(bar));
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, bar);
 }
 
 enum { D_UP = 1, D_DOWN, D_PGUP, D_PGDN, D_HOME, D_END, D_RELOAD, D_ACTION = 100 };

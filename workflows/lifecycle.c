@@ -861,8 +861,9 @@ static rd_code check_proof(rd_ctx *ctx, const rd_app_state *app, const rd_renew_
 			return rd_fail_at(e, RD_E_AUTH, "answer",
 					  _("wrong verification answer; %d wrong answers, the answer is now locked"),
 					  w.failures);
-		return rd_fail_at(e, RD_E_AUTH, "answer", _("wrong verification answer (%d of %d tries used)"),
-				  w.failures, ANSWER_TRIES);
+		return rd_fail_at(e, RD_E_AUTH, "answer",
+				  _("wrong verification answer (%d of %d tries used, %d left)"), w.failures,
+				  ANSWER_TRIES, ANSWER_TRIES - w.failures);
 	}
 	return RD_OK;
 }
@@ -1214,6 +1215,47 @@ static int ceased_collect(void *ud, const rd_app_summary *s)
 	return 0;
 }
 
+/* The issued or activated applications of a (normalised) credit code. */
+static rd_code ceased_find(rd_ctx *ctx, const char *norm, struct ceased_find *f, rd_err *e)
+{
+	rd_app_query q = {0};
+	q.text = norm;
+	q.limit = 250;
+	return rd_app_find(ctx, &q, ceased_collect, f, e);
+}
+
+rd_code rd_life_ceased_preview(rd_ctx *ctx, const char *uscc, int *count, char (*nos)[32], size_t max,
+			       rd_err *e)
+{
+	struct ceased_find *f;
+	char norm[64];
+	rd_code rc;
+	*count = 0;
+	if ((rc = rd_require_role(ctx, e, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
+		return rc;
+	if (!uscc || !*uscc)
+		return rd_fail_at(e, RD_E_INVALID, "--uscc", _("the unified social credit code is missing"));
+	if (rd_norm_uscc(uscc, norm, sizeof norm) != RD_OK)
+		rd_strlcpy(norm, uscc, sizeof norm);
+	if ((rc = rd_check_uscc(norm, "--uscc", e)) != RD_OK)
+		return rc;
+	if (!(f = calloc(1, sizeof *f)))
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	rc = ceased_find(ctx, norm, f, e);
+	for (size_t i = 0; rc == RD_OK && i < f->n; i++) { /* as rd_life_ceased would refuse */
+		rd_app_state app;
+		if ((rc = rd_desk_app_get(ctx->db, f->nos[i], &app, e)) == RD_OK)
+			rc = no_open_request(ctx, app.id, app.no, e);
+	}
+	if (rc == RD_OK) {
+		*count = (int)f->n;
+		for (size_t i = 0; nos && i < f->n && i < max; i++)
+			rd_strlcpy(nos[i], f->nos[i], sizeof nos[i]);
+	}
+	free(f);
+	return rc;
+}
+
 struct ceased_args {
 	struct ceased_find *f;
 	const char *note, *evidence_sha, *evidence_name, *batch;
@@ -1233,6 +1275,10 @@ static rd_code ceased_step(rd_ctx *ctx, void *ud, rd_err *e)
 		rd_revreq_row r;
 		if ((rc = revocable(ctx, a->f->nos[i], &app, &cert, e)) != RD_OK)
 			return rc;
+		if ((rc = no_open_request(ctx, app.id, app.no, e)) != RD_OK) {
+			rd_cert_info_free(&cert);
+			return rc;
+		}
 		memset(&r, 0, sizeof r);
 		r.app_id = app.id;
 		rd_strlcpy(r.app_no, app.no, sizeof r.app_no);
@@ -1313,7 +1359,6 @@ rd_code rd_life_ceased(rd_ctx *ctx, const char *uscc, const char *evidence_path,
 {
 	struct ceased_find *f;
 	struct ceased_args a = {0};
-	rd_app_query q = {0};
 	char sha[65], name[256], norm[64];
 	unsigned char rnd[6];
 	char hex[13];
@@ -1336,9 +1381,7 @@ rd_code rd_life_ceased(rd_ctx *ctx, const char *uscc, const char *evidence_path,
 		return rd_fail_at(e, RD_E_INVALID, "--ceased-on", _("the organization cannot cease after the request"));
 	if (!(f = calloc(1, sizeof *f)))
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	q.text = norm;
-	q.limit = 250;
-	if ((rc = rd_app_find(ctx, &q, ceased_collect, f, e)) != RD_OK) {
+	if ((rc = ceased_find(ctx, norm, f, e)) != RD_OK) {
 		free(f);
 		return rc;
 	}
@@ -1426,8 +1469,23 @@ static rd_code notice_step(rd_ctx *ctx, void *ud, rd_err *e)
 	return rc;
 }
 
+/* Whom to call about an expiring certificate: the agent, else the
+ * subscriber (rd_app_fetch masks the mobile for roles that see no
+ * identifiers).  Left empty when the application cannot be read. */
+static void expiring_contact(rd_ctx *ctx, rd_application *a, rd_expiring *x)
+{
+	const rd_person *p;
+	if (!ctx->have_keys || rd_app_fetch(ctx, x->no, a, NULL, NULL) != RD_OK)
+		return;
+	p = a->agent.name[0] ? &a->agent : &a->subject;
+	rd_strlcpy(x->agent, p->name, sizeof x->agent);
+	rd_strlcpy(x->mobile, p->mobile[0] ? p->mobile : a->subject.mobile, sizeof x->mobile);
+	rd_application_clear(a);
+}
+
 rd_code rd_life_expiring(rd_ctx *ctx, int days, bool notify, rd_expiring_fn fn, void *ud, int *queued, rd_err *e)
 {
+	rd_application *contact;
 	struct live_list l = {0};
 	time_t now = rd_ctx_now(ctx);
 	rd_code rc;
@@ -1437,8 +1495,11 @@ rd_code rd_life_expiring(rd_ctx *ctx, int days, bool notify, rd_expiring_fn fn, 
 		return rc;
 	if (days < 0 || days > 3660)
 		return rd_fail_at(e, RD_E_INVALID, "--days", _("days must be between 0 and 3660"));
+	if (!(contact = calloc(1, sizeof *contact)))
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
 	if ((rc = live_apps(ctx, &l, e)) != RD_OK) {
 		free(l.apps);
+		free(contact);
 		return rc;
 	}
 	for (size_t i = 0; i < l.n && rc == RD_OK; i++) {
@@ -1458,6 +1519,7 @@ rd_code rd_life_expiring(rd_ctx *ctx, int days, bool notify, rd_expiring_fn fn, 
 		x.not_after = c.not_after;
 		x.days_left = c.not_after > now ? (int)((c.not_after - now + 86399) / 86400) : 0;
 		rd_cert_info_free(&c);
+		expiring_contact(ctx, contact, &x);
 		if (notify && x.not_after > now &&
 		    (rc = rd_expiry_notice_seen(ctx->db, l.apps[i].id, x.serial_hex, &seen, e)) == RD_OK && !seen) {
 			struct notice_args na = {&l.apps[i], x.serial_hex, x.not_after};
@@ -1471,6 +1533,7 @@ rd_code rd_life_expiring(rd_ctx *ctx, int days, bool notify, rd_expiring_fn fn, 
 			break;
 	}
 	free(l.apps);
+	free(contact);
 	return rc;
 }
 

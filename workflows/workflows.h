@@ -667,6 +667,13 @@ rd_code rd_life_change(rd_ctx *ctx, const char *no, const rd_change_opts *o, cha
  * document (stored by SHA-256 under data_dir/evidence). */
 rd_code rd_life_ceased(rd_ctx *ctx, const char *uscc, const char *evidence_path, const char *note,
 		       time_t ceased_on, time_t requested_at, char batch[40], int *count, rd_err *e);
+/* What rd_life_ceased would do, changing nothing: how many certificates of
+ * the credit code would go to revocation, and up to max of their
+ * application numbers (nos may be NULL); RD_E_CONFLICT naming the
+ * application when one has an open request already (rd_life_ceased refuses
+ * the batch then).  Clerk, admin. */
+rd_code rd_life_ceased_preview(rd_ctx *ctx, const char *uscc, int *count, char (*nos)[32], size_t max,
+			       rd_err *e);
 
 /* Expiry.  Certificates of issued or activated applications expiring
  * within days; with notify, the agent of each is told once per
@@ -676,6 +683,9 @@ typedef struct rd_expiring {
 	time_t not_after;
 	int days_left;
 	bool notified;          /* queued a message now */
+	char agent[RD_UTF8_BYTES(RD_NAME_MAX_CHARS)]; /* the agent's name, else the subscriber's
+							* ("" without the key file) */
+	char mobile[RD_UTF8_BYTES(11)]; /* theirs, masked for roles that see no identifiers */
 } rd_expiring;
 typedef int (*rd_expiring_fn)(void *ud, const rd_expiring *x);
 rd_code rd_life_expiring(rd_ctx *ctx, int days, bool notify, rd_expiring_fn fn, void *ud, int *queued, rd_err *e);
