@@ -275,28 +275,39 @@ static rd_code request_check(const rd_ca_request *req, rd_err *e)
 	return RD_OK;
 }
 
+rd_code rd_ca_fetch_cert(rd_ca *ca, const rd_ca_request *req, const char *old_cert_pem, char **cert_pem,
+			 rd_err *e)
+{
+	rd_code rc;
+	*cert_pem = NULL;
+	if ((rc = request_check(req, e)))
+		return rc;
+	return old_cert_pem ? ca->ops->renew(ca, req, old_cert_pem, cert_pem, e)
+			    : ca->ops->enroll(ca, req, cert_pem, e);
+}
+
+void rd_ca_log_outcome(rd_ca *ca, const rd_ca_request *req, rd_code rc, const rd_ca_cert *cert,
+		       const rd_err *e)
+{
+	if (rc)
+		rd_log(ca->log, RD_LOG_WARN, "ca: request %s: answer refused: %s", req->request_id,
+		       e ? e->msg : "");
+	else
+		rd_log(ca->log, RD_LOG_INFO, "ca: request %s: issued serial %s", req->request_id,
+		       cert->serial_hex);
+}
+
 static rd_code enroll_common(rd_ca *ca, const rd_ca_request *req, const char *old_pem,
 			     rd_ca_cert *out, rd_err *e)
 {
 	char *pem = NULL;
 	rd_code rc;
 	memset(out, 0, sizeof *out);
-	if ((rc = request_check(req, e)))
-		return rc;
-	if (old_pem)
-		rc = ca->ops->renew(ca, req, old_pem, &pem, e);
-	else
-		rc = ca->ops->enroll(ca, req, &pem, e);
-	if (rc)
+	if ((rc = rd_ca_fetch_cert(ca, req, old_pem, &pem, e)))
 		return rc;
 	rc = rd_ca_check_response(ca, req, pem, out, e);
 	free(pem);
-	if (rc)
-		rd_log(ca->log, RD_LOG_WARN, "ca: request %s: answer refused: %s", req->request_id,
-		       e ? e->msg : "");
-	else
-		rd_log(ca->log, RD_LOG_INFO, "ca: request %s: issued serial %s", req->request_id,
-		       out->serial_hex);
+	rd_ca_log_outcome(ca, req, rc, out, e);
 	return rc;
 }
 

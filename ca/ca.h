@@ -128,6 +128,16 @@ rd_code rd_ca_enroll(rd_ca *ca, const rd_ca_request *req, rd_ca_cert *out, rd_er
  * (cfssl: a new enrollment; CMP: key update request). */
 rd_code rd_ca_renew(rd_ca *ca, const rd_ca_request *req, const char *old_cert_pem,
 		    rd_ca_cert *out, rd_err *e);
+/* The wire half of rd_ca_enroll (old_cert_pem NULL) or rd_ca_renew: the
+ * CA's certificate as it came, PEM in *cert_pem (malloc'd), NOT yet checked
+ * here (CMP checks before it confirms).  The caller must run
+ * rd_ca_check_response and rd_ca_log_outcome on it before trusting it; the
+ * outbox does so on its main thread while the next request is on the wire. */
+rd_code rd_ca_fetch_cert(rd_ca *ca, const rd_ca_request *req, const char *old_cert_pem, char **cert_pem,
+			 rd_err *e);
+/* The log line of a checked answer: issued serial, or refused and why. */
+void rd_ca_log_outcome(rd_ca *ca, const rd_ca_request *req, rd_code rc, const rd_ca_cert *cert,
+		       const rd_err *e);
 /* serial: hex ("0x" prefix optional) or decimal with "dec:" prefix.
  * cmp needs the certificate itself: cert_pem (NULL for cfssl is fine). */
 rd_code rd_ca_revoke(rd_ca *ca, const char *serial, const char *cert_pem, int reason,

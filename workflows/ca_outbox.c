@@ -18,10 +18,10 @@
  *   transaction; nothing is sent before that commits;
  * - before a send the row is marked `sending` (attempts + 1) in its own
  *   committed transaction, leased to this process;
- * - the answer is checked (rd_ca_enroll runs rd_ca_check_response) and
- *   recorded in one transaction: certificate (UNIQUE request id), request
- *   done, application state, audit row.  The RA never records two
- *   certificates for one request;
+ * - the answer is checked (rd_ca_check_response, on the main thread once the
+ *   sender has it) and recorded in one transaction: certificate (UNIQUE
+ *   request id), request done, application state, audit row.  The RA never
+ *   records two certificates for one request;
  * - a crash between the send and that commit leaves the row `sending`.  The
  *   next rd_ca_submit (any process) finds it once the lease has run out or
  *   the process holding it is gone, records "unknown outcome" in the audit
@@ -679,13 +679,15 @@ out:
 }
 
 /* How many requests go to the CA at once, each on a connection of its
- * own: [ca] parallel, else 4 for cfssl (its signer is concurrent) and 1 for
- * CMP (servers often take one transaction of an RA at a time). */
-static int senders_for(rd_ctx *ctx, const rd_ca_settings *set, size_t due)
+ * own: [ca] parallel, default 1.  One kept-alive connection already keeps
+ * the CA busy (the answers are checked and recorded on the main thread
+ * meanwhile); more help only a CA that signs concurrently: cfssl on its
+ * SQLite certdb serialises its writes and gets slower with more. */
+static int senders_for(rd_ctx *ctx, size_t due)
 {
 	long want = rd_config_int(ctx->cfg, "ca", "parallel");
 	if (want <= 0)
-		want = set->driver && !strcmp(set->driver, "cmp") ? 1 : 4;
+		want = 1;
 	if (want > MAX_SENDERS)
 		want = MAX_SENDERS;
 	if ((size_t)want > due)
@@ -704,7 +706,7 @@ static rd_code open_ca(rd_ctx *ctx, sub *s, size_t due, rd_err *e)
 	if (rc != RD_OK)
 		return rc;
 	set.log = &ctx->log;
-	int want = senders_for(ctx, &set, due);
+	int want = senders_for(ctx, due);
 	for (s->nca = 0; rc == RD_OK && s->nca < want; s->nca++)
 		if ((rc = rd_ca_open(&s->ca[s->nca], &set, e)) != RD_OK)
 			break;
@@ -771,7 +773,8 @@ static void short_reason(const char *in, char *out, size_t n)
 typedef struct outcome {
 	rd_code rc;
 	rd_err err;
-	rd_ca_cert cert;
+	char *pem;                   /* the CA's answer, until it is checked */
+	rd_ca_cert cert;             /* the answer once checked */
 } outcome;
 
 static rd_code audit_outcome(rd_ctx *ctx, const rd_careq_row *r, const char *action, const char *serial,
@@ -903,7 +906,20 @@ typedef struct job {
 	int stage;                   /* 0 free, 1 claimed (to send), 2 answered */
 } job;
 
-/* The wire only: no database here, so it can run beside the recording. */
+/* The request of a row as the connector wants it; strings live in *js. */
+static rd_code request_of(const rd_careq_row *r, rd_ca_request *req, json_t **js, rd_err *e)
+{
+	memset(req, 0, sizeof *req);
+	rd_code rc = subject_from_json(r->subject, &req->subject, js, e);
+	req->csr_pem = r->csr_pem;
+	req->profile = r->profile[0] ? r->profile : NULL;
+	req->request_id = r->id;
+	req->csr_spki_sha256 = r->csr_spki_sha256[0] ? r->csr_spki_sha256 : NULL;
+	return rc;
+}
+
+/* The wire only: no database and no checks here, so the sender goes on to
+ * the next request while the main thread checks and records this answer. */
 static void send_one(rd_ca *ca, job *j)
 {
 	const rd_careq_row *r = &j->row;
@@ -916,23 +932,33 @@ static void send_one(rd_ca *ca, job *j)
 		o->rc = rd_ca_revoke(ca, r->revoke_serial, j->old_pem, r->revoke_reason, &o->err);
 		return;
 	}
-	memset(&req, 0, sizeof req);
-	if ((o->rc = subject_from_json(r->subject, &req.subject, &js, &o->err)) == RD_OK) {
-		req.csr_pem = r->csr_pem;
-		req.profile = r->profile[0] ? r->profile : NULL;
-		req.request_id = r->id;
-		req.csr_spki_sha256 = r->csr_spki_sha256[0] ? r->csr_spki_sha256 : NULL;
-		if (!strcmp(r->kind, "renew")) {
-			if (!j->old_pem)
-				o->rc = rd_fail_at(&o->err, RD_E_DATA, "certificate",
-						   _("the certificate to renew is not recorded"));
-			else
-				o->rc = rd_ca_renew(ca, &req, j->old_pem, &o->cert, &o->err);
-		} else {
-			o->rc = rd_ca_enroll(ca, &req, &o->cert, &o->err);
-		}
+	if ((o->rc = request_of(r, &req, &js, &o->err)) == RD_OK) {
+		if (!strcmp(r->kind, "renew") && !j->old_pem)
+			o->rc = rd_fail_at(&o->err, RD_E_DATA, "certificate",
+					   _("the certificate to renew is not recorded"));
+		else
+			o->rc = rd_ca_fetch_cert(ca, &req, !strcmp(r->kind, "renew") ? j->old_pem : NULL, &o->pem,
+						 &o->err);
 	}
 	json_decref(js);
+}
+
+/* The answer's checks (key, subject, chain, validity), on the main thread:
+ * an unchecked certificate never reaches the database. */
+static void check_answer(sub *s, job *j)
+{
+	outcome *o = &j->o;
+	json_t *js = NULL;
+	rd_ca_request req;
+	if (o->rc == RD_OK && o->pem) {
+		if ((o->rc = request_of(&j->row, &req, &js, &o->err)) == RD_OK) {
+			o->rc = rd_ca_check_response(s->ca[0], &req, o->pem, &o->cert, &o->err);
+			rd_ca_log_outcome(s->ca[0], &req, o->rc, &o->cert, &o->err);
+		}
+		json_decref(js);
+	}
+	free(o->pem);
+	o->pem = NULL;
 }
 
 struct claim_args {
@@ -1164,6 +1190,7 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 			rd_err re;
 			rd_code rrc;
 			wait_answer(p, j);
+			check_answer(&s, j);
 			rrc = rd_in_transaction(ctx, record_step, &ra, &re);
 			rd_ca_cert_free(&j->o.cert);
 			recorded++;
