@@ -133,6 +133,9 @@ static int open_context(cli *c, bool create)
 	c->opt.log = rd_logger_stderr(RD_LOG_WARN);
 	if (rd_ctx_open(&c->ctx, &c->opt, &c->err) != RD_OK)
 		return cli_fail(c->opt.db_path ? "--db" : "open", &c->err);
+	/* how much goes to stderr: [radesk] log_level (the terminal interface
+	 * keeps a quiet logger of its own: stderr is its screen) */
+	c->ctx->log.min = rd_log_level_parse(rd_config_str(c->ctx->cfg, "radesk", "log_level"), RD_LOG_WARN);
 	c->ctx->interrupted = &interrupted;
 	return 0;
 }

@@ -76,6 +76,8 @@ typedef struct rd_logger {
 void rd_log(const rd_logger *lg, rd_log_level level, const char *fmt, ...) RD_PRINTF(3, 4);
 /* A logger that writes "radesk: <level>: msg" lines to stderr. */
 rd_logger rd_logger_stderr(rd_log_level min);
+/* "debug" | "info" | "warning" | "error" ([radesk] log_level), else dflt. */
+rd_log_level rd_log_level_parse(const char *name, rd_log_level dflt);
 
 /* ---- clock -------------------------------------------------------------
  * Tests fix the clock with RADESK_FIXED_TIME=YYYY-MM-DDTHH:MM:SS (UTC)

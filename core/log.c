@@ -2,6 +2,7 @@
 #include "core/core.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void rd_log(const rd_logger *lg, rd_log_level level, const char *fmt, ...)
 {
@@ -26,4 +27,13 @@ rd_logger rd_logger_stderr(rd_log_level min)
 {
 	rd_logger lg = {log_to_stderr, NULL, min};
 	return lg;
+}
+
+rd_log_level rd_log_level_parse(const char *name, rd_log_level dflt)
+{
+	static const char *const names[] = {"debug", "info", "warning", "error"};
+	for (int i = 0; name && i < 4; i++)
+		if (!strcmp(name, names[i]))
+			return (rd_log_level)i;
+	return dflt;
 }

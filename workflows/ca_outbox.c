@@ -710,6 +710,9 @@ static rd_code open_ca(rd_ctx *ctx, sub *s, size_t due, rd_err *e)
 	for (s->nca = 0; rc == RD_OK && s->nca < want; s->nca++)
 		if ((rc = rd_ca_open(&s->ca[s->nca], &set, e)) != RD_OK)
 			break;
+	if (rc == RD_OK)
+		rd_log(&ctx->log, RD_LOG_INFO, "ca: submitting on %d connection(s) to %s", s->nca,
+		       set.url ? set.url : "");
 	if (rc == RD_OK && set.trust && rd_file_read(set.trust, 1 << 20, &s->chain, &len, NULL) != RD_OK)
 		s->chain = NULL;
 	s->lease_s = (set.timeout_s > 0 ? set.timeout_s : 15) + (set.connect_timeout_s > 0 ? set.connect_timeout_s : 5) +

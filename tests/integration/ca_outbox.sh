@@ -143,4 +143,20 @@ is "$(sqlite3 "$CA_DB" "select status from certificates where serial_number='$OL
 expect_rc 0 "cert show of a revoked certificate" as clerk --json cert show "$C"
 like "$OUT" '"status":"revoked","revoke_reason":"keyCompromise"' "status and reason recorded"
 expect_rc 0 "the audit chain verifies" as auditor audit verify
+
+# ---- several senders ([ca] parallel = 3): each request issued once, in order
+"$TOOLS/ca_prep" approve 12 >/dev/null && "$TOOLS/ca_prep" request >/dev/null
+before=$(sqlite3 "$CA_DB" "select count(*) from certificates")
+printf 'parallel = 3\n' >>"$RADESK_CONFIG" # [ca] is the file's last section
+sed -i 's/^\[radesk\]$/[radesk]\nlog_level = info/' "$RADESK_CONFIG"
+expect_rc 0 "a batch of 12 on three connections" as clerk --json ca submit --all
+like "$ERR" "ca: submitting on 3 connection\(s\)" "three senders, each on its own connection"
+like "$OUT" '"issued":12' "all twelve issued"
+is "$(sqlite3 "$CA_DB" "select count(*) from certificates")" "$((before + 12))" "the CA issued exactly twelve"
+is "$(sqlite3 "$DB" "select count(*) from ca_requests where state <> 'done'")" 0 "no request left open"
+is "$(sqlite3 "$DB" "select count(*) from certificates")" \
+	"$(sqlite3 "$DB" "select count(distinct request_id) from certificates")" "one certificate per request"
+is "$(sqlite3 "$DB" "select count(*) from certificates c join ca_requests r on r.id = c.request_id
+	where c.spki_sha256 <> r.csr_spki_sha256")" 0 "each certificate holds its own request's key"
+expect_rc 0 "the audit chain verifies" as auditor audit verify
 done_testing
