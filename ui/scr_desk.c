@@ -168,7 +168,19 @@ typedef struct docs_state {
 	ui_list list;
 	char no[32];
 	char head[160];
+	char state[24];              /* the application's, as last loaded */
 } docs_state;
+
+/* States on the way to a certificate that come after the document check. */
+static bool past_documents(const char *state)
+{
+	static const char *const later[] = {"documents_checked", "paid", "under_review", "approved",
+					    "queued_for_ca", "issued", "activated"};
+	for (size_t i = 0; i < RD_ARRAY_LEN(later); i++)
+		if (!strcmp(state, later[i]))
+			return true;
+	return false;
+}
 
 static int load_docs(ui *u, docs_state *st)
 {
@@ -178,10 +190,12 @@ static int load_docs(ui *u, docs_state *st)
 	rd_err e;
 	rd_err_clear(&e);
 	ui_list_clear(&st->list);
+	st->state[0] = '\0';
 	if (rd_doc_checklist(ui_ctx(u), st->no, &app, items, &n, &e) != RD_OK) {
 		ui_msg_err(u, &e);
 		return -1;
 	}
+	rd_strlcpy(st->state, app.state, sizeof st->state);
 	snprintf(st->head, sizeof st->head, _("%s: %s (version %lld)"), app.no, rd_app_state_label(app.state),
 		 (long long)app.version);
 	for (size_t i = 0; i < n; i++) {
@@ -260,7 +274,12 @@ static ui_result docs_action(ui *u, ui_screen *s, int action)
 		return UI_HANDLED;
 	case C_CHECK:
 		rd_err_clear(&e);
-		if (rd_app_check_documents(ui_ctx(u), st->no, &e) != RD_OK)
+		/* said in the desk's words; the workflow's refusal names states */
+		if (!strcmp(st->state, "draft"))
+			ui_msg_error(u, _("%s is a draft: submit it first (s in its detail view)"), st->no);
+		else if (past_documents(st->state))
+			ui_msg(u, _("%s: the documents are checked already (%s)"), st->no, rd_app_state_label(st->state));
+		else if (rd_app_check_documents(ui_ctx(u), st->no, &e) != RD_OK)
 			ui_msg_err(u, &e);
 		else
 			ui_msg(u, _("%s: documents checked"), st->no);

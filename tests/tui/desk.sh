@@ -27,6 +27,9 @@ tui_keys v
 tui_wait "id_copy is verified" && ok "v verifies the chosen document" || notok "verify"
 tui_keys Down v Down v
 tui_wait "documents checked (version" && ok "the last verified document moves the application on" || notok "checked"
+tui_keys c
+tui_wait "the documents are checked already (documents checked)" && ok "c again says so in the desk's words" \
+	|| notok "checked already"
 tui_keys Escape
 tui_wait "waiting for payment" && ok "back on the day list: waiting for payment" || notok "waiting for payment"
 tui_keys f
