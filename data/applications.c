@@ -2,6 +2,7 @@
  * optimistic versions, and the bigram name index. */
 #include "data/internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,47 +165,39 @@ static rd_code seal_record(const rd_keys *k, const rd_app_record *r, struct seal
 	return RD_OK;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Binds the 29 data columns in the order of the INSERT and UPDATE below. */
 static void bind_fields(sqlite3_stmt *st, const rd_app_record *r, const struct sealed *s)
 {
 	int i = 1;
-	bind_opt(st, i++, r->kind);
-	bind_opt(st, i++, r->product);
+	rd_bind_text_or_null(st, i++, r->kind);
+	rd_bind_text_or_null(st, i++, r->product);
 	sqlite3_bind_int(st, i++, r->years > 0 ? r->years : 1);
-	bind_opt(st, i++, r->username);
-	bind_opt(st, i++, r->state);
-	bind_opt(st, i++, r->subject_name);
-	bind_opt(st, i++, r->subject_id_type);
-	bind_opt(st, i++, s->subject_id);
-	bind_opt(st, i++, s->subject_id_idx);
-	bind_opt(st, i++, s->subject_mobile);
-	bind_opt(st, i++, s->subject_mobile_idx);
-	bind_opt(st, i++, r->subject_email);
-	bind_opt(st, i++, r->org_name);
-	bind_opt(st, i++, s->org_uscc);
-	bind_opt(st, i++, s->org_uscc_idx);
-	bind_opt(st, i++, r->org_address);
-	bind_opt(st, i++, r->org_legal_rep);
-	bind_opt(st, i++, r->agent_name);
-	bind_opt(st, i++, r->agent_id_type);
-	bind_opt(st, i++, s->agent_id);
-	bind_opt(st, i++, s->agent_id_idx);
-	bind_opt(st, i++, s->agent_mobile);
-	bind_opt(st, i++, s->agent_mobile_idx);
-	bind_opt(st, i++, r->agent_email);
-	bind_opt(st, i++, r->verify_question);
-	bind_opt(st, i++, r->verify_answer_hash);
-	bind_opt(st, i++, r->agreement_version);
-	bind_opt(st, i++, r->cancel_reason);
-	bind_opt(st, i++, r->updated_by);
+	rd_bind_text_or_null(st, i++, r->username);
+	rd_bind_text_or_null(st, i++, r->state);
+	rd_bind_text_or_null(st, i++, r->subject_name);
+	rd_bind_text_or_null(st, i++, r->subject_id_type);
+	rd_bind_text_or_null(st, i++, s->subject_id);
+	rd_bind_text_or_null(st, i++, s->subject_id_idx);
+	rd_bind_text_or_null(st, i++, s->subject_mobile);
+	rd_bind_text_or_null(st, i++, s->subject_mobile_idx);
+	rd_bind_text_or_null(st, i++, r->subject_email);
+	rd_bind_text_or_null(st, i++, r->org_name);
+	rd_bind_text_or_null(st, i++, s->org_uscc);
+	rd_bind_text_or_null(st, i++, s->org_uscc_idx);
+	rd_bind_text_or_null(st, i++, r->org_address);
+	rd_bind_text_or_null(st, i++, r->org_legal_rep);
+	rd_bind_text_or_null(st, i++, r->agent_name);
+	rd_bind_text_or_null(st, i++, r->agent_id_type);
+	rd_bind_text_or_null(st, i++, s->agent_id);
+	rd_bind_text_or_null(st, i++, s->agent_id_idx);
+	rd_bind_text_or_null(st, i++, s->agent_mobile);
+	rd_bind_text_or_null(st, i++, s->agent_mobile_idx);
+	rd_bind_text_or_null(st, i++, r->agent_email);
+	rd_bind_text_or_null(st, i++, r->verify_question);
+	rd_bind_text_or_null(st, i++, r->verify_answer_hash);
+	rd_bind_text_or_null(st, i++, r->agreement_version);
+	rd_bind_text_or_null(st, i++, r->cancel_reason);
+	rd_bind_text_or_null(st, i++, r->updated_by);
 	sqlite3_bind_int64(st, i, (int64_t)r->updated_at);
 }
 
@@ -237,7 +230,7 @@ static rd_code set_grams(rd_db *db, const rd_app_record *r, bool fresh, rd_err *
 {
 	sqlite3_stmt *st;
 	char *grams = record_grams(r);
-	int rc;
+	rd_code rc;
 	if (!grams)
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
 	if (rd_db_prepare(db,
@@ -249,10 +242,9 @@ static rd_code set_grams(rd_db *db, const rd_app_record *r, bool fresh, rd_err *
 	}
 	sqlite3_bind_text(st, 1, grams, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
+	rc = rd_db_step_done(db, st, e, "name index");
 	free(grams);
-	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "name index");
+	return rc;
 }
 
 static rd_code username_conflict(const rd_app_record *r, rd_err *e)
@@ -261,11 +253,19 @@ static rd_code username_conflict(const rd_app_record *r, rd_err *e)
 			  r->username);
 }
 
+/* Steps the INSERT or UPDATE of an application: the user name is the
+ * constraint it can break. */
+static rd_code write_record(rd_db *db, sqlite3_stmt *st, const rd_app_record *r, rd_err *e)
+{
+	rd_code rc = rd_db_step_unique(db, st, e, "application");
+	return rc == RD_E_CONFLICT ? username_conflict(r, e) : rc;
+}
+
 rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_record *r, rd_err *e)
 {
 	struct sealed s;
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (r->username[0] && rd_app_username_taken(db, r->username, 0))
 		return username_conflict(r, e);
 	if (next_number(db, prefix, r, r->no, sizeof r->no, e) != RD_OK)
@@ -293,13 +293,10 @@ rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_re
 		sqlite3_bind_null(st, 33);
 	sqlite3_bind_text(st, 34, r->created_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 35, (int64_t)r->created_at);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
+	rc = write_record(db, st, r, e);
 	sealed_free(&s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return username_conflict(r, e);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "application");
+	if (rc != RD_OK)
+		return rc;
 	r->id = sqlite3_last_insert_rowid(db->h);
 	r->version = 1;
 	return set_grams(db, r, true, e);
@@ -365,25 +362,19 @@ static rd_code get_where(rd_db *db, const rd_keys *k, const char *where, const c
 {
 	sqlite3_stmt *st;
 	char sql[1024];
-	int rc;
-	rd_code res = RD_OK;
+	rd_code rc;
 	snprintf(sql, sizeof sql, "SELECT " APP_COLUMNS " FROM applications WHERE %s", where);
 	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
 		return RD_E_DATA;
-	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		res = read_record(k, st, out, e);
-	else if (rc == SQLITE_DONE)
-		res = text ? rd_fail_at(e, RD_E_NOTFOUND, "no", _("no application %s"), text)
-			   : rd_fail(e, RD_E_NOTFOUND, _("no application with id %lld"), (long long)id);
-	else
-		res = rd_db_fail(db, e, "application");
+	rd_bind_key(st, 1, text, id);
+	rc = rd_db_step_one(db, st, e, "application");
+	if (rc == RD_OK)
+		rc = read_record(k, st, out, e);
 	rd_db_done(db, st);
-	return res;
+	if (rc == RD_E_NOTFOUND)
+		return text ? rd_fail_at(e, RD_E_NOTFOUND, "no", _("no application %s"), text)
+			    : rd_fail(e, RD_E_NOTFOUND, _("no application with id %lld"), (long long)id);
+	return rc;
 }
 
 rd_code rd_app_get(rd_db *db, const rd_keys *k, const char *no, rd_app_record *out, rd_err *e)
@@ -415,7 +406,7 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 {
 	struct sealed s;
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (r->username[0] && rd_app_username_taken(db, r->username, r->id))
 		return username_conflict(r, e);
 	if (seal_record(k, r, &s, e) != RD_OK)
@@ -435,13 +426,10 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 	bind_fields(st, r, &s);
 	sqlite3_bind_int64(st, 31, r->id);
 	sqlite3_bind_int(st, 32, r->version);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
+	rc = write_record(db, st, r, e);
 	sealed_free(&s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return username_conflict(r, e);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "application");
+	if (rc != RD_OK)
+		return rc;
 	if (sqlite3_changes(db->h) == 0)
 		return version_conflict(db, r, e);
 	r->version++;
@@ -467,14 +455,11 @@ bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id)
 rd_code rd_app_set_cancel_reason(rd_db *db, int64_t id, const char *reason, rd_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
 	if (rd_db_prepare(db, "UPDATE applications SET cancel_reason = ? WHERE id = ?", &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "application");
+	return rd_db_step_done(db, st, e, "application");
 }
 
 /* ---- search ---------------------------------------------------------------------- */
@@ -499,69 +484,84 @@ static char *match_phrase(const char *q)
 	return out;
 }
 
-rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e)
+/* The search as SQL: the WHERE clause, the table it reads and the value
+ * bound to ?1 (a blind index, an FTS phrase, a LIKE pattern or the value). */
+struct search_q {
+	char where[1024];
+	const char *from;
+	char idx[65];
+	char *phrase, *like;
+};
+
+static void search_add(struct search_q *q, const char *fmt, ...) RD_PRINTF(2, 3);
+static void search_add(struct search_q *q, const char *fmt, ...)
 {
-	char sql[2048], idx[65] = "", *phrase = NULL, *like = NULL;
-	const char *from = "applications a";
-	char where[1024] = "1";
-	sqlite3_stmt *st;
-	int rc, i = 1;
-	size_t w;
+	size_t w = strlen(q->where);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(q->where + w, sizeof q->where - w, fmt, ap);
+	va_end(ap);
+}
+
+static void search_by_name(struct search_q *q, const char *v)
+{
+	q->phrase = match_phrase(v);
+	if (q->phrase) {
+		q->from = "application_names n JOIN applications a ON a.id = n.rowid";
+		search_add(q, " AND application_names MATCH ?1");
+	} else {
+		q->like = rd_asprintf("%%%s%%", v);
+		search_add(q, " AND (a.subject_name LIKE ?1 OR a.org_name LIKE ?1 OR a.agent_name LIKE ?1)");
+	}
+}
+
+static void search_where(const rd_keys *k, const rd_app_filter *f, struct search_q *q)
+{
 	const char *v = f->value ? f->value : "";
-#define ADD(...) (w = strlen(where), snprintf(where + w, sizeof where - w, __VA_ARGS__))
+	memset(q, 0, sizeof *q);
+	rd_strlcpy(q->where, "1", sizeof q->where);
+	q->from = "applications a";
 	switch (f->by) {
 	case RD_APP_BY_NONE:
 		break;
 	case RD_APP_BY_NO:
-		ADD(" AND a.no = ?%d", i);
+		search_add(q, " AND a.no = ?1");
 		break;
 	case RD_APP_BY_USERNAME:
-		ADD(" AND a.username = ?%d", i);
+		search_add(q, " AND a.username = ?1");
 		break;
 	case RD_APP_BY_ID_NUMBER:
-		rd_blind_index(k, "id", v, idx);
-		ADD(" AND (a.subject_id_idx = ?%d OR a.agent_id_idx = ?%d)", i, i);
+		rd_blind_index(k, "id", v, q->idx);
+		search_add(q, " AND (a.subject_id_idx = ?1 OR a.agent_id_idx = ?1)");
 		break;
 	case RD_APP_BY_USCC:
-		rd_blind_index(k, "uscc", v, idx);
-		ADD(" AND a.org_uscc_idx = ?%d", i);
+		rd_blind_index(k, "uscc", v, q->idx);
+		search_add(q, " AND a.org_uscc_idx = ?1");
 		break;
 	case RD_APP_BY_MOBILE:
-		rd_blind_index(k, "mobile", v, idx);
-		ADD(" AND (a.subject_mobile_idx = ?%d OR a.agent_mobile_idx = ?%d)", i, i);
+		rd_blind_index(k, "mobile", v, q->idx);
+		search_add(q, " AND (a.subject_mobile_idx = ?1 OR a.agent_mobile_idx = ?1)");
 		break;
 	case RD_APP_BY_NAME:
-		phrase = match_phrase(v);
-		if (phrase) {
-			from = "application_names n JOIN applications a ON a.id = n.rowid";
-			ADD(" AND application_names MATCH ?%d", i);
-		} else {
-			like = rd_asprintf("%%%s%%", v);
-			ADD(" AND (a.subject_name LIKE ?%d OR a.org_name LIKE ?%d OR a.agent_name LIKE ?%d)", i, i, i);
-		}
+		search_by_name(q, v);
 		break;
 	}
 	if (f->state)
-		ADD(" AND a.state = ?2");
+		search_add(q, " AND a.state = ?2");
 	if (f->created_by)
-		ADD(" AND a.created_by = ?3");
+		search_add(q, " AND a.created_by = ?3");
 	if (f->from)
-		ADD(" AND a.created_at >= ?4");
+		search_add(q, " AND a.created_at >= ?4");
 	if (f->to)
-		ADD(" AND a.created_at < ?5");
-#undef ADD
-	snprintf(sql, sizeof sql,
-		 "SELECT a.id, a.no, a.kind, a.product, a.username, a.state, "
-		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
-		 "FROM %s WHERE %s ORDER BY %s DESC LIMIT ?6 OFFSET ?7",
-		 from, where, phrase ? "n.rowid" : "a.id"); /* FTS5 streams rowid order: no sort */
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK) {
-		free(phrase);
-		free(like);
-		return RD_E_DATA;
-	}
+		search_add(q, " AND a.created_at < ?5");
+}
+
+static void search_bind(sqlite3_stmt *st, const rd_app_filter *f, const struct search_q *q)
+{
+	const char *v = f->value ? f->value : "";
 	if (f->by != RD_APP_BY_NONE)
-		sqlite3_bind_text(st, 1, idx[0] ? idx : phrase ? phrase : like ? like : v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, q->idx[0] ? q->idx : q->phrase ? q->phrase : q->like ? q->like : v, -1,
+				  SQLITE_TRANSIENT);
 	if (f->state)
 		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
 	if (f->created_by)
@@ -570,8 +570,11 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 	sqlite3_bind_int64(st, 5, (int64_t)f->to);
 	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : 50);
 	sqlite3_bind_int(st, 7, f->offset);
-	free(phrase);
-	free(like);
+}
+
+static int search_rows(sqlite3_stmt *st, rd_app_fn fn, void *ud)
+{
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rd_app_summary s = {
 			.id = sqlite3_column_int64(st, 0),
@@ -588,8 +591,27 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 		if (fn(ud, &s))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "search");
-	return RD_OK;
+	return rc;
+}
+
+rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e)
+{
+	char sql[2048];
+	struct search_q q;
+	sqlite3_stmt *st;
+	rd_code rc;
+	search_where(k, f, &q);
+	snprintf(sql, sizeof sql,
+		 "SELECT a.id, a.no, a.kind, a.product, a.username, a.state, "
+		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
+		 "FROM %s WHERE %s ORDER BY %s DESC LIMIT ?6 OFFSET ?7",
+		 q.from, q.where, q.phrase ? "n.rowid" : "a.id"); /* FTS5 streams rowid order: no sort */
+	rc = rd_db_prepare(db, sql, &st, e) == RD_OK ? RD_OK : RD_E_DATA;
+	if (rc == RD_OK)
+		search_bind(st, f, &q);
+	free(q.phrase);
+	free(q.like);
+	if (rc != RD_OK)
+		return rc;
+	return rd_db_rows_end(db, st, search_rows(st, fn, ud), e, "search");
 }

@@ -81,20 +81,15 @@ rd_code rd_audit_append(rd_db *db, time_t at, const char *operator_name, const c
 	sqlite3_bind_text(st, 6, det, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
+	rd_code rc = rd_db_step_done(db, st, e, "audit");
+	if (rc != RD_OK)
+		return rc;
 	if (rd_db_prepare(db, "INSERT OR REPLACE INTO audit_head(id, entries, hash) VALUES (1, ?, ?)", &st, e) !=
 	    RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
-	return RD_OK;
+	return rd_db_step_done(db, st, e, "audit");
 }
 
 rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn fn, void *ud, rd_err *e)
@@ -124,10 +119,7 @@ rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn f
 		if (fn(ud, &r))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "audit");
 }
 
 struct verify_state {

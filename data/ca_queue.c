@@ -11,8 +11,9 @@
 	"coalesce(r.revoke_reason, 0), r.state, r.attempts, r.next_try_at, r.last_error, r.sending_pid, "    \
 	"r.lease_until, r.unknown_outcomes, r.created_at, r.created_by, r.done_at"
 
-static void read_req(sqlite3_stmt *st, rd_careq_row *r)
+static rd_code read_req(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_careq_row *r = row;
 	memset(r, 0, sizeof *r);
 	rd_strlcpy(r->id, rd_col_text(st, 0), sizeof r->id);
 	r->app_id = sqlite3_column_int64(st, 1);
@@ -34,32 +35,22 @@ static void read_req(sqlite3_stmt *st, rd_careq_row *r)
 	r->created_at = (time_t)sqlite3_column_int64(st, 17);
 	rd_strlcpy(r->created_by, rd_col_text(st, 18), sizeof r->created_by);
 	r->done_at = (time_t)sqlite3_column_int64(st, 19);
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	return RD_OK;
 }
 
 /* Runs an UPDATE; RD_E_NOTFOUND when it changed no row. */
 static rd_code run_update(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
 {
-	int rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, what);
-	if (sqlite3_changes(db->h) == 0)
+	rd_code rc = rd_db_step_done(db, st, e, what);
+	if (rc == RD_OK && sqlite3_changes(db->h) == 0)
 		return rd_fail_at(e, RD_E_NOTFOUND, what, _("%s: no such row in the expected state"), what);
-	return RD_OK;
+	return rc;
 }
 
 rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (rd_db_prepare(db,
 			  "INSERT INTO ca_requests(id, app_id, kind, csr_pem, csr_spki_sha256, profile, subject, "
 			  "revoke_serial, revoke_reason, state, attempts, next_try_at, created_at, created_by) "
@@ -69,11 +60,11 @@ rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e)
 	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->app_id);
 	sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
-	bind_opt(st, 4, r->csr_pem);
-	bind_opt(st, 5, r->csr_spki_sha256);
-	bind_opt(st, 6, r->profile);
-	bind_opt(st, 7, r->subject);
-	bind_opt(st, 8, r->revoke_serial);
+	rd_bind_text_or_null(st, 4, r->csr_pem);
+	rd_bind_text_or_null(st, 5, r->csr_spki_sha256);
+	rd_bind_text_or_null(st, 6, r->profile);
+	rd_bind_text_or_null(st, 7, r->subject);
+	rd_bind_text_or_null(st, 8, r->revoke_serial);
 	if (!strcmp(r->kind, "revoke"))
 		sqlite3_bind_int(st, 9, r->revoke_reason);
 	else
@@ -81,36 +72,20 @@ rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e)
 	sqlite3_bind_int64(st, 10, (int64_t)r->next_try_at);
 	sqlite3_bind_int64(st, 11, (int64_t)r->created_at);
 	sqlite3_bind_text(st, 12, r->created_by, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rc = rd_db_step_unique(db, st, e, "CA request");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("the application has a CA request waiting already"));
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA request");
-	return RD_OK;
+	return rc;
 }
 
 static rd_code get_one(rd_db *db, const char *sql, const char *id, int64_t app_id, rd_careq_row *out,
 		       rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
-		return RD_E_DATA;
-	if (id)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, app_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_req(st, out);
-	rd_db_done(db, st);
-	if (rc == SQLITE_ROW)
-		return RD_OK;
-	if (rc == SQLITE_DONE)
+	rd_code rc = rd_db_get_row(db, sql, id, app_id, read_req, out, e, "CA request");
+	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "request", _("no CA request '%s'"), id ? id : "");
-	return rd_db_fail(db, e, "CA request");
+	return rc;
 }
 
 rd_code rd_careq_get(rd_db *db, const char *id, rd_careq_row *out, rd_err *e)
@@ -147,10 +122,7 @@ rd_code rd_careq_due(rd_db *db, int64_t app_id, time_t now, bool any_time, char 
 	sqlite3_bind_int64(st, 4, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		rd_strlcpy(ids[(*n)++], rd_col_text(st, 0), 40);
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
 }
 
 rd_code rd_careq_claim(rd_db *db, const char *id, int64_t pid, time_t lease_until, rd_err *e)
@@ -196,11 +168,8 @@ rd_code rd_careq_sending(rd_db *db, rd_careq_row *rows, size_t max, size_t *n, r
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-		read_req(st, &rows[(*n)++]);
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	return RD_OK;
+		read_req(st, &rows[(*n)++], NULL);
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
 }
 
 rd_code rd_careq_mark_unknown(rd_db *db, const char *id, time_t now, const char *note, rd_err *e)
@@ -231,36 +200,44 @@ rd_code rd_careq_requeue(rd_db *db, const char *id, time_t now, rd_err *e)
 	return run_update(db, st, e, "CA request");
 }
 
-rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
+static void count_state(rd_careq_stats *out, const char *state, int n)
+{
+	if (!strcmp(state, "queued"))
+		out->queued = n;
+	else if (!strcmp(state, "sending"))
+		out->sending = n;
+	else if (!strcmp(state, "retry"))
+		out->retry = n;
+	else if (!strcmp(state, "done"))
+		out->done = n;
+	else if (!strcmp(state, "failed"))
+		out->failed = n;
+}
+
+/* Requests per state, and when the oldest open one was made. */
+static rd_code stats_by_state(rd_db *db, rd_careq_stats *out, rd_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
-	memset(out, 0, sizeof *out);
 	if (rd_db_prepare(db,
 			  "SELECT state, count(*), min(CASE WHEN state IN ('queued', 'sending', 'retry') "
 			  "THEN created_at END) FROM ca_requests GROUP BY state",
 			  &st, e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = rd_col_text(st, 0);
-		int n = sqlite3_column_int(st, 1);
 		time_t oldest = (time_t)sqlite3_column_int64(st, 2);
-		if (!strcmp(s, "queued"))
-			out->queued = n;
-		else if (!strcmp(s, "sending"))
-			out->sending = n;
-		else if (!strcmp(s, "retry"))
-			out->retry = n;
-		else if (!strcmp(s, "done"))
-			out->done = n;
-		else if (!strcmp(s, "failed"))
-			out->failed = n;
+		count_state(out, rd_col_text(st, 0), sqlite3_column_int(st, 1));
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL && (!out->oldest_open || oldest < out->oldest_open))
 			out->oldest_open = oldest;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
+}
+
+/* The latest error of a request not done. */
+static rd_code stats_last_error(rd_db *db, rd_careq_stats *out, rd_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
 	if (rd_db_prepare(db,
 			  "SELECT id, last_error FROM ca_requests WHERE last_error <> '' AND state IN "
 			  "('failed', 'retry', 'queued') ORDER BY max(next_try_at, done_at) DESC, rowid DESC LIMIT 1",
@@ -270,9 +247,14 @@ rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
 		rd_strlcpy(out->last_error_id, rd_col_text(st, 0), sizeof out->last_error_id);
 		rd_strlcpy(out->last_error, rd_col_text(st, 1), sizeof out->last_error);
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
+}
+
+/* Failed requests that are the application's latest and still wanted. */
+static rd_code stats_failed_waiting(rd_db *db, rd_careq_stats *out, rd_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
 	if (rd_db_prepare(db,
 			  "SELECT count(*) FROM ca_requests r JOIN applications a ON a.id = r.app_id "
 			  "WHERE r.state = 'failed' AND NOT EXISTS (SELECT 1 FROM ca_requests l WHERE "
@@ -286,6 +268,15 @@ rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
 	if (rc != SQLITE_ROW)
 		return rd_db_fail(db, e, "CA queue");
 	return RD_OK;
+}
+
+rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
+{
+	rd_code rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = stats_by_state(db, out, e)) != RD_OK || (rc = stats_last_error(db, out, e)) != RD_OK)
+		return rc;
+	return stats_failed_waiting(db, out, e);
 }
 
 rd_code rd_careq_each(rd_db *db, const char *state, int limit, rd_careq_fn fn, void *ud, rd_err *e)
@@ -309,15 +300,12 @@ rd_code rd_careq_each(rd_db *db, const char *state, int limit, rd_careq_fn fn, v
 		sqlite3_bind_null(st, 1);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_req(st, r);
+		read_req(st, r, NULL);
 		if (fn(ud, r))
 			break;
 	}
-	rd_db_done(db, st);
 	free(r);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
 }
 
 /* ---- certificates ---- */
@@ -335,8 +323,9 @@ void rd_cert_row_free(rd_cert_row *c)
 	c->pem = c->chain_pem = NULL;
 }
 
-static rd_code read_cert(sqlite3_stmt *st, rd_cert_row *c, rd_err *e)
+static rd_code read_cert(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_cert_row *c = row;
 	memset(c, 0, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
 	c->app_id = sqlite3_column_int64(st, 1);
@@ -364,7 +353,7 @@ static rd_code read_cert(sqlite3_stmt *st, rd_cert_row *c, rd_err *e)
 rd_code rd_cert_insert(rd_db *db, const rd_cert_row *c, rd_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (rd_db_prepare(db,
 			  "INSERT INTO certificates(app_id, request_id, serial_hex, serial_dec, issuer, subject, "
 			  "spki_sha256, not_before, not_after, pem, chain_pem, status, created_at) "
@@ -381,40 +370,23 @@ rd_code rd_cert_insert(rd_db *db, const rd_cert_row *c, rd_err *e)
 	sqlite3_bind_int64(st, 8, (int64_t)c->not_before);
 	sqlite3_bind_int64(st, 9, (int64_t)c->not_after);
 	sqlite3_bind_text(st, 10, c->pem ? c->pem : "", -1, SQLITE_STATIC);
-	bind_opt(st, 11, c->chain_pem);
+	rd_bind_text_or_null(st, 11, c->chain_pem);
 	sqlite3_bind_int64(st, 12, (int64_t)c->created_at);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rc = rd_db_step_unique(db, st, e, "certificate");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "certificate",
 				  _("request %s has a certificate already, or serial %s is recorded already"),
 				  c->request_id, c->serial_hex);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "certificate");
-	return RD_OK;
+	return rc;
 }
 
 static rd_code cert_one(rd_db *db, const char *sql, const char *id, int64_t app_id, rd_cert_row *out,
 			rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code res;
-	int rc;
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
-		return RD_E_DATA;
-	if (id)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, app_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		res = read_cert(st, out, e);
-	else if (rc == SQLITE_DONE)
-		res = rd_fail_at(e, RD_E_NOTFOUND, "certificate", _("no certificate recorded"));
-	else
-		res = rd_db_fail(db, e, "certificate");
-	rd_db_done(db, st);
-	return res;
+	rd_code rc = rd_db_get_row(db, sql, id, app_id, read_cert, out, e, "certificate");
+	if (rc == RD_E_NOTFOUND)
+		return rd_fail_at(e, RD_E_NOTFOUND, "certificate", _("no certificate recorded"));
+	return rc;
 }
 
 rd_code rd_cert_current_row(rd_db *db, int64_t app_id, rd_cert_row *out, rd_err *e)

@@ -104,6 +104,76 @@ const char *rd_col_text(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
+void rd_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void rd_bind_key(sqlite3_stmt *st, int i, const char *key, int64_t id)
+{
+	if (key)
+		sqlite3_bind_text(st, i, key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, i, id);
+}
+
+rd_code rd_db_step_done(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	rd_db_done(db, st);
+	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, what);
+}
+
+rd_code rd_db_step_unique(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	rd_db_done(db, st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return RD_E_CONFLICT;
+	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, what);
+}
+
+rd_code rd_db_step_one(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return RD_OK;
+	if (rc == SQLITE_DONE)
+		return RD_E_NOTFOUND;
+	return rd_db_fail(db, e, what);
+}
+
+rd_code rd_db_rows_end(rd_db *db, sqlite3_stmt *st, int rc, rd_err *e, const char *what)
+{
+	rd_db_done(db, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rd_db_fail(db, e, what);
+	return RD_OK;
+}
+
+rd_code rd_db_read_one(rd_db *db, sqlite3_stmt *st, rd_row_reader read, void *row, rd_err *e,
+		       const char *what)
+{
+	rd_code rc = rd_db_step_one(db, st, e, what);
+	if (rc == RD_OK)
+		rc = read(st, row, e);
+	rd_db_done(db, st);
+	return rc;
+}
+
+rd_code rd_db_get_row(rd_db *db, const char *sql, const char *key, int64_t id, rd_row_reader read,
+		      void *row, rd_err *e, const char *what)
+{
+	sqlite3_stmt *st;
+	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+		return RD_E_DATA;
+	rd_bind_key(st, 1, key, id);
+	return rd_db_read_one(db, st, read, row, e, what);
+}
+
 int rd_db_known_version(void)
 {
 	int v = 0;

@@ -9,8 +9,9 @@
 	"id, no, kind, product, years, state, version, created_by, updated_by, created_at, updated_at, " \
 	"coalesce(agent_name, '') <> ''"
 
-static void read_app(sqlite3_stmt *st, rd_app_state *a)
+static rd_code read_app(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_app_state *a = row;
 	memset(a, 0, sizeof *a);
 	a->id = sqlite3_column_int64(st, 0);
 	rd_strlcpy(a->no, rd_col_text(st, 1), sizeof a->no);
@@ -24,39 +25,27 @@ static void read_app(sqlite3_stmt *st, rd_app_state *a)
 	a->created_at = (time_t)sqlite3_column_int64(st, 9);
 	a->updated_at = (time_t)sqlite3_column_int64(st, 10);
 	a->has_agent = sqlite3_column_int(st, 11) != 0;
-}
-
-/* Runs a statement expected to give at most one row; RD_E_NOTFOUND when none. */
-static rd_code step_one(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
-{
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return RD_OK;
-	if (rc == SQLITE_DONE)
-		return RD_E_NOTFOUND;
-	return rd_db_fail(db, e, what);
-}
-
-static rd_code step_done(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
-{
-	int rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, what);
 	return RD_OK;
+}
+
+/* A statement whose RETURNING gives one number: RD_OK with it in *out,
+ * RD_E_NOTFOUND (e left to the caller) when it gave no row. */
+static rd_code returning_int64(rd_db *db, sqlite3_stmt *st, int64_t *out, rd_err *e, const char *what)
+{
+	rd_code rc = rd_db_step_one(db, st, e, what);
+	if (rc == RD_OK) {
+		*out = sqlite3_column_int64(st, 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = rd_db_fail(db, e, what);
+	}
+	rd_db_done(db, st);
+	return rc;
 }
 
 rd_code rd_desk_app_get(rd_db *db, const char *no, rd_app_state *out, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db, "SELECT " APP_COLUMNS " FROM applications WHERE no = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
-	rc = step_one(db, st, e, "application");
-	if (rc == RD_OK)
-		read_app(st, out);
-	rd_db_done(db, st);
+	rd_code rc = rd_db_get_row(db, "SELECT " APP_COLUMNS " FROM applications WHERE no = ?", no, 0, read_app,
+				   out, e, "application");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "application", _("no application numbered '%s'"), no);
 	return rc;
@@ -64,15 +53,8 @@ rd_code rd_desk_app_get(rd_db *db, const char *no, rd_app_state *out, rd_err *e)
 
 rd_code rd_desk_app_get_id(rd_db *db, int64_t id, rd_app_state *out, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, id);
-	rc = step_one(db, st, e, "application");
-	if (rc == RD_OK)
-		read_app(st, out);
-	rd_db_done(db, st);
+	rd_code rc = rd_db_get_row(db, "SELECT " APP_COLUMNS " FROM applications WHERE id = ?", NULL, id, read_app,
+				   out, e, "application");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "application", _("no application with id %lld"), (long long)id);
 	return rc;
@@ -93,7 +75,7 @@ rd_code rd_desk_app_set_state(rd_db *db, int64_t id, int64_t version, const char
 	sqlite3_bind_int64(st, 3, (int64_t)at);
 	sqlite3_bind_int64(st, 4, id);
 	sqlite3_bind_int64(st, 5, version);
-	if ((rc = step_done(db, st, e, "application state")) != RD_OK)
+	if ((rc = rd_db_step_done(db, st, e, "application state")) != RD_OK)
 		return rc;
 	if (sqlite3_changes(db->h) != 1)
 		return rd_fail_at(e, RD_E_CONFLICT, "version", _("the application changed meanwhile; reload"));
@@ -113,7 +95,7 @@ rd_code rd_desk_app_contacts(rd_db *db, int64_t id, char *mobile_sealed, size_t 
 			  &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, id);
-	rc = step_one(db, st, e, "application");
+	rc = rd_db_step_one(db, st, e, "application");
 	if (rc == RD_OK) {
 		rd_strlcpy(mobile_sealed, rd_col_text(st, 0), mn);
 		rd_strlcpy(email, rd_col_text(st, 1), en);
@@ -141,14 +123,11 @@ rd_code rd_desk_app_each(rd_db *db, const char *state, const char *created_by, i
 		sqlite3_bind_text(st, 2, created_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_app(st, &a);
+		read_app(st, &a, NULL);
 		if (fn(ud, &a))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "applications");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "applications");
 }
 
 rd_code rd_desk_state_counts(rd_db *db, rd_count_fn fn, void *ud, rd_err *e)
@@ -161,10 +140,7 @@ rd_code rd_desk_state_counts(rd_db *db, rd_count_fn fn, void *ud, rd_err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(ud, rd_col_text(st, 0), sqlite3_column_int64(st, 1)))
 			break;
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "applications");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "applications");
 }
 
 /* ---- documents and scans ---- */
@@ -190,10 +166,7 @@ rd_code rd_desk_doc_list(rd_db *db, int64_t app_id, rd_doc_row *rows, size_t max
 		r->at = (time_t)sqlite3_column_int64(st, 4);
 		rd_strlcpy(r->scan, rd_col_text(st, 5), sizeof r->scan);
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "documents");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "documents");
 }
 
 rd_code rd_desk_doc_put(rd_db *db, int64_t app_id, const rd_doc_row *r, rd_err *e)
@@ -213,7 +186,7 @@ rd_code rd_desk_doc_put(rd_db *db, int64_t app_id, const rd_doc_row *r, rd_err *
 	sqlite3_bind_text(st, 5, r->operator_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (int64_t)r->at);
 	sqlite3_bind_text(st, 7, r->scan, -1, SQLITE_STATIC);
-	return step_done(db, st, e, "document");
+	return rd_db_step_done(db, st, e, "document");
 }
 
 rd_code rd_desk_scan_put(rd_db *db, const char *sha256, int64_t size, int width, int height, const char *by,
@@ -231,7 +204,7 @@ rd_code rd_desk_scan_put(rd_db *db, const char *sha256, int64_t size, int width,
 	sqlite3_bind_int(st, 4, height);
 	sqlite3_bind_text(st, 5, by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (int64_t)at);
-	return step_done(db, st, e, "scan");
+	return rd_db_step_done(db, st, e, "scan");
 }
 
 rd_code rd_desk_scan_size(rd_db *db, const char *sha256, int64_t *size, rd_err *e)
@@ -241,7 +214,7 @@ rd_code rd_desk_scan_size(rd_db *db, const char *sha256, int64_t *size, rd_err *
 	if (rd_db_prepare(db, "SELECT size FROM scans WHERE sha256 = ?", &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	rc = step_one(db, st, e, "scan");
+	rc = rd_db_step_one(db, st, e, "scan");
 	if (rc == RD_OK)
 		*size = sqlite3_column_int64(st, 0);
 	rd_db_done(db, st);
@@ -262,12 +235,7 @@ rd_code rd_desk_receipt_next(rd_db *db, const char *day, int64_t *seq, rd_err *e
 			  &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
-	rc = step_one(db, st, e, "receipt counter");
-	if (rc == RD_OK)
-		*seq = sqlite3_column_int64(st, 0);
-	if (rc == RD_OK && sqlite3_step(st) != SQLITE_DONE)
-		rc = rd_db_fail(db, e, "receipt counter");
-	rd_db_done(db, st);
+	rc = returning_int64(db, st, seq, e, "receipt counter");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_DATA, _("the receipt counter gave no number"));
 	return rc;
@@ -276,7 +244,7 @@ rd_code rd_desk_receipt_next(rd_db *db, const char *day, int64_t *seq, rd_err *e
 rd_code rd_desk_payment_insert(rd_db *db, const rd_payment_row *p, int64_t *id, rd_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (rd_db_prepare(db,
 			  "INSERT INTO payments(receipt, app_id, amount, method, ref, refund_of, reason, operator, at, day) "
 			  "VALUES (?, ?, ?, ?, nullif(?, ''), nullif(?, 0), nullif(?, ''), ?, ?, ?)",
@@ -292,15 +260,14 @@ rd_code rd_desk_payment_insert(rd_db *db, const rd_payment_row *p, int64_t *id, 
 	sqlite3_bind_text(st, 8, p->operator_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, (int64_t)p->at);
 	sqlite3_bind_text(st, 10, p->day, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rc = rd_db_step_unique(db, st, e, "payment");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "receipt",
 				  p->refund_of ? _("this payment was refunded already")
 					       : _("receipt %s exists already"),
 				  p->receipt);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "payment");
+	if (rc != RD_OK)
+		return rc;
 	if (id)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return RD_OK;
@@ -310,8 +277,9 @@ rd_code rd_desk_payment_insert(rd_db *db, const rd_payment_row *p, int64_t *id, 
 	"p.id, p.receipt, p.app_id, a.no, p.amount, p.method, coalesce(p.ref, ''), coalesce(p.refund_of, 0), " \
 	"coalesce(p.reason, ''), p.operator, p.at, p.day"
 
-static void read_payment(sqlite3_stmt *st, rd_payment_row *p)
+static rd_code read_payment(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_payment_row *p = row;
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
 	rd_strlcpy(p->receipt, rd_col_text(st, 1), sizeof p->receipt);
@@ -325,22 +293,15 @@ static void read_payment(sqlite3_stmt *st, rd_payment_row *p)
 	rd_strlcpy(p->operator_name, rd_col_text(st, 9), sizeof p->operator_name);
 	p->at = (time_t)sqlite3_column_int64(st, 10);
 	rd_strlcpy(p->day, rd_col_text(st, 11), sizeof p->day);
+	return RD_OK;
 }
 
 rd_code rd_desk_payment_get(rd_db *db, const char *receipt, rd_payment_row *out, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db,
-			  "SELECT " PAY_COLUMNS " FROM payments p JOIN applications a ON a.id = p.app_id "
-			  "WHERE p.receipt = ?",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-	rc = step_one(db, st, e, "payment");
-	if (rc == RD_OK)
-		read_payment(st, out);
-	rd_db_done(db, st);
+	rd_code rc = rd_db_get_row(db,
+				   "SELECT " PAY_COLUMNS " FROM payments p JOIN applications a ON a.id = p.app_id "
+				   "WHERE p.receipt = ?",
+				   receipt, 0, read_payment, out, e, "payment");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "receipt", _("no receipt numbered '%s'"), receipt);
 	return rc;
@@ -361,14 +322,11 @@ rd_code rd_desk_payment_each(rd_db *db, const char *day, const char *operator_na
 	if (operator_name)
 		sqlite3_bind_text(st, 2, operator_name, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_payment(st, &p);
+		read_payment(st, &p, NULL);
 		if (fn(ud, &p))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "payments");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "payments");
 }
 
 rd_code rd_desk_paid_net(rd_db *db, int64_t app_id, int64_t *net, rd_err *e)
@@ -378,7 +336,7 @@ rd_code rd_desk_paid_net(rd_db *db, int64_t app_id, int64_t *net, rd_err *e)
 	if (rd_db_prepare(db, "SELECT coalesce(sum(amount), 0) FROM payments WHERE app_id = ?", &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, app_id);
-	rc = step_one(db, st, e, "payments");
+	rc = rd_db_step_one(db, st, e, "payments");
 	*net = rc == RD_OK ? sqlite3_column_int64(st, 0) : 0;
 	rd_db_done(db, st);
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
@@ -394,7 +352,7 @@ rd_code rd_desk_took_fee(rd_db *db, int64_t app_id, const char *operator_name, b
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, app_id);
 	sqlite3_bind_text(st, 2, operator_name, -1, SQLITE_STATIC);
-	rc = step_one(db, st, e, "payments");
+	rc = rd_db_step_one(db, st, e, "payments");
 	rd_db_done(db, st);
 	*out = rc == RD_OK;
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
@@ -423,10 +381,7 @@ rd_code rd_desk_cashup(rd_db *db, const char *day, const char *operator_name, rd
 		if (fn(ud, &r))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "cash-up");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "cash-up");
 }
 
 /* ---- review queue ---- */
@@ -441,7 +396,7 @@ rd_code rd_desk_queue_add(rd_db *db, int64_t app_id, time_t at, rd_err *e)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, app_id);
 	sqlite3_bind_int64(st, 2, (int64_t)at);
-	return step_done(db, st, e, "review queue");
+	return rd_db_step_done(db, st, e, "review queue");
 }
 
 rd_code rd_desk_queue_remove(rd_db *db, int64_t app_id, rd_err *e)
@@ -450,7 +405,7 @@ rd_code rd_desk_queue_remove(rd_db *db, int64_t app_id, rd_err *e)
 	if (rd_db_prepare(db, "DELETE FROM review_queue WHERE app_id = ?", &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, app_id);
-	return step_done(db, st, e, "review queue");
+	return rd_db_step_done(db, st, e, "review queue");
 }
 
 rd_code rd_desk_queue_claim(rd_db *db, const char *reviewer, time_t now, time_t until, int64_t *app_id, rd_err *e)
@@ -472,13 +427,7 @@ rd_code rd_desk_queue_claim(rd_db *db, const char *reviewer, time_t now, time_t 
 	sqlite3_bind_text(st, 1, reviewer, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)now);
 	sqlite3_bind_int64(st, 3, (int64_t)until);
-	rc = step_one(db, st, e, "review queue");
-	if (rc == RD_OK) {
-		*app_id = sqlite3_column_int64(st, 0);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = rd_db_fail(db, e, "review queue");
-	}
-	rd_db_done(db, st);
+	rc = returning_int64(db, st, app_id, e, "review queue");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_NOTFOUND, _("no application is waiting for review"));
 	return rc;
@@ -488,8 +437,9 @@ rd_code rd_desk_queue_claim(rd_db *db, const char *reviewer, time_t now, time_t 
 	"SELECT q.app_id, a.no, a.state, a.kind, a.product, q.queued_at, coalesce(q.reviewer, ''), " \
 	"q.claimed_at, q.expires_at FROM review_queue q JOIN applications a ON a.id = q.app_id "
 
-static void read_queue(sqlite3_stmt *st, rd_queue_row *r)
+static rd_code read_queue(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_queue_row *r = row;
 	memset(r, 0, sizeof *r);
 	r->app_id = sqlite3_column_int64(st, 0);
 	rd_strlcpy(r->no, rd_col_text(st, 1), sizeof r->no);
@@ -500,19 +450,13 @@ static void read_queue(sqlite3_stmt *st, rd_queue_row *r)
 	rd_strlcpy(r->reviewer, rd_col_text(st, 6), sizeof r->reviewer);
 	r->claimed_at = (time_t)sqlite3_column_int64(st, 7);
 	r->expires_at = (time_t)sqlite3_column_int64(st, 8);
+	return RD_OK;
 }
 
 rd_code rd_desk_queue_get(rd_db *db, int64_t app_id, rd_queue_row *out, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db, QUEUE_SELECT "WHERE q.app_id = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	rc = step_one(db, st, e, "review queue");
-	if (rc == RD_OK)
-		read_queue(st, out);
-	rd_db_done(db, st);
+	rd_code rc = rd_db_get_row(db, QUEUE_SELECT "WHERE q.app_id = ?", NULL, app_id, read_queue, out, e,
+				   "review queue");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_NOTFOUND, _("the application is not in the review queue"));
 	return rc;
@@ -527,14 +471,11 @@ rd_code rd_desk_queue_each(rd_db *db, rd_queue_fn fn, void *ud, rd_err *e)
 			  &st, e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_queue(st, &r);
+		read_queue(st, &r, NULL);
 		if (fn(ud, &r))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "review queue");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "review queue");
 }
 
 /* ---- outbox ---- */
@@ -555,15 +496,16 @@ rd_code rd_desk_outbox_add(rd_db *db, int64_t app_id, const char *channel, const
 	sqlite3_bind_text(st, 5, body, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (int64_t)now);
 	sqlite3_bind_int64(st, 7, (int64_t)now);
-	return step_done(db, st, e, "outbox");
+	return rd_db_step_done(db, st, e, "outbox");
 }
 
 #define OUTBOX_COLUMNS \
 	"o.id, o.app_id, a.no, o.channel, o.recipient, o.event, o.body, o.status, o.attempts, o.next_at, " \
 	"o.created_at, o.sent_at, coalesce(o.last_error, '')"
 
-static void read_outbox(sqlite3_stmt *st, rd_outbox_row *r)
+static rd_code read_outbox(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_outbox_row *r = row;
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
 	r->app_id = sqlite3_column_int64(st, 1);
@@ -578,6 +520,7 @@ static void read_outbox(sqlite3_stmt *st, rd_outbox_row *r)
 	r->created_at = (time_t)sqlite3_column_int64(st, 10);
 	r->sent_at = (time_t)sqlite3_column_int64(st, 11);
 	rd_strlcpy(r->last_error, rd_col_text(st, 12), sizeof r->last_error);
+	return RD_OK;
 }
 
 rd_code rd_desk_outbox_lease(rd_db *db, time_t now, time_t until, rd_outbox_row *out, rd_err *e)
@@ -593,25 +536,13 @@ rd_code rd_desk_outbox_lease(rd_db *db, time_t now, time_t until, rd_outbox_row 
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, (int64_t)now);
 	sqlite3_bind_int64(st, 2, (int64_t)until);
-	rc = step_one(db, st, e, "outbox");
-	if (rc == RD_OK) {
-		id = sqlite3_column_int64(st, 0);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = rd_db_fail(db, e, "outbox");
-	}
-	rd_db_done(db, st);
+	rc = returning_int64(db, st, &id, e, "outbox");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail(e, RD_E_NOTFOUND, _("no message is due"));
 	if (rc != RD_OK)
 		return rc;
-	if (rd_db_prepare(db, "SELECT " OUTBOX_COLUMNS " FROM outbox o JOIN applications a ON a.id = o.app_id "
-			      "WHERE o.id = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, id);
-	rc = step_one(db, st, e, "outbox");
-	if (rc == RD_OK)
-		read_outbox(st, out);
-	rd_db_done(db, st);
+	rc = rd_db_get_row(db, "SELECT " OUTBOX_COLUMNS " FROM outbox o JOIN applications a ON a.id = o.app_id "
+			   "WHERE o.id = ?", NULL, id, read_outbox, out, e, "outbox");
 	return rc == RD_E_NOTFOUND ? rd_fail(e, RD_E_DATA, _("the leased message vanished")) : rc;
 }
 
@@ -631,7 +562,7 @@ rd_code rd_desk_outbox_done(rd_db *db, int64_t id, const char *status, int attem
 		sqlite3_bind_text(st, 4, error, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, (int64_t)sent_at);
 	sqlite3_bind_int64(st, 6, id);
-	return step_done(db, st, e, "outbox");
+	return rd_db_step_done(db, st, e, "outbox");
 }
 
 rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *ud, rd_err *e)
@@ -650,15 +581,12 @@ rd_code rd_desk_outbox_each(rd_db *db, bool failed_only, rd_outbox_fn fn, void *
 	}
 	sqlite3_bind_int(st, 1, failed_only);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_outbox(st, r);
+		read_outbox(st, r, NULL);
 		if (fn(ud, r))
 			break;
 	}
-	rd_db_done(db, st);
 	free(r);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "outbox");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "outbox");
 }
 
 rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int *to_review, int *outbox_failed,
@@ -675,7 +603,7 @@ rd_code rd_desk_counts(rd_db *db, const char *mine, time_t now, int *drafts, int
 		return RD_E_DATA;
 	sqlite3_bind_text(st, 1, mine, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)now);
-	rc = step_one(db, st, e, "counts");
+	rc = rd_db_step_one(db, st, e, "counts");
 	if (rc == RD_OK) {
 		*drafts = sqlite3_column_int(st, 0);
 		*to_review = sqlite3_column_int(st, 1);

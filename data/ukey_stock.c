@@ -9,8 +9,9 @@
 	"u.key_id, u.cert_serial, u.reason, u.added_by, u.updated_by, u.added_at, u.updated_at, u.issued_at"
 #define STOCK_FROM " FROM ukeys u LEFT JOIN applications a ON a.id = u.app_id "
 
-static void read_row(sqlite3_stmt *st, rd_stock_row *r)
+static rd_code read_row(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_stock_row *r = row;
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
 	rd_strlcpy(r->serial, rd_col_text(st, 1), sizeof r->serial);
@@ -28,27 +29,13 @@ static void read_row(sqlite3_stmt *st, rd_stock_row *r)
 	r->added_at = (time_t)sqlite3_column_int64(st, 13);
 	r->updated_at = (time_t)sqlite3_column_int64(st, 14);
 	r->issued_at = (time_t)sqlite3_column_int64(st, 15);
-}
-
-/* One row or RD_E_NOTFOUND; the statement is finalized. */
-static rd_code one_row(rd_db *db, sqlite3_stmt *st, rd_stock_row *out, rd_err *e)
-{
-	int rc = sqlite3_step(st);
-	rd_code res = RD_OK;
-	if (rc == SQLITE_ROW)
-		read_row(st, out);
-	else if (rc == SQLITE_DONE)
-		res = RD_E_NOTFOUND;
-	else
-		res = rd_db_fail(db, e, "ukeys");
-	rd_db_done(db, st);
-	return res;
+	return RD_OK;
 }
 
 rd_code rd_stock_insert(rd_db *db, const rd_stock_row *r, int64_t *id, rd_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (rd_db_prepare(db,
 			  "INSERT INTO ukeys(serial, model, label, state, added_by, added_at, updated_by, updated_at) "
 			  "VALUES (?1, ?2, ?3, 'in_stock', ?4, ?5, ?4, ?5)",
@@ -59,12 +46,11 @@ rd_code rd_stock_insert(rd_db *db, const rd_stock_row *r, int64_t *id, rd_err *e
 	sqlite3_bind_text(st, 3, r->label, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->added_by, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, (int64_t)r->added_at);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rc = rd_db_step_unique(db, st, e, "ukeys");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "serial", _("UKEY %s is in stock already"), r->serial);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "ukeys");
+	if (rc != RD_OK)
+		return rc;
 	if (id)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return RD_OK;
@@ -72,12 +58,8 @@ rd_code rd_stock_insert(rd_db *db, const rd_stock_row *r, int64_t *id, rd_err *e
 
 rd_code rd_stock_get(rd_db *db, const char *serial, rd_stock_row *out, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db, "SELECT " STOCK_COLUMNS STOCK_FROM "WHERE u.serial = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, serial ? serial : "", -1, SQLITE_STATIC);
-	rc = one_row(db, st, out, e);
+	rd_code rc = rd_db_get_row(db, "SELECT " STOCK_COLUMNS STOCK_FROM "WHERE u.serial = ?", serial ? serial : "",
+				   0, read_row, out, e, "ukeys");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "serial", _("UKEY %s is not in stock"), serial ? serial : "");
 	return rc;
@@ -94,7 +76,7 @@ rd_code rd_stock_by_app(rd_db *db, int64_t app_id, rd_stock_row *out, rd_err *e)
 			  &st, e) != RD_OK)
 		return RD_E_DATA;
 	sqlite3_bind_int64(st, 1, app_id);
-	rc = one_row(db, st, out, e);
+	rc = rd_db_read_one(db, st, read_row, out, e, "ukeys");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "ukey", _("no UKEY is bound to this application"));
 	return rc;
@@ -103,7 +85,7 @@ rd_code rd_stock_by_app(rd_db *db, int64_t app_id, rd_stock_row *out, rd_err *e)
 rd_code rd_stock_update(rd_db *db, const rd_stock_row *r, rd_err *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (rd_db_prepare(db,
 			  "UPDATE ukeys SET state = ?1, app_id = ?2, step = ?3, key_id = ?4, cert_serial = ?5, "
 			  "reason = ?6, model = ?7, label = ?8, updated_by = ?9, updated_at = ?10, issued_at = ?11 "
@@ -125,13 +107,12 @@ rd_code rd_stock_update(rd_db *db, const rd_stock_row *r, rd_err *e)
 	sqlite3_bind_int64(st, 10, (int64_t)r->updated_at);
 	sqlite3_bind_int64(st, 11, (int64_t)r->issued_at);
 	sqlite3_bind_int64(st, 12, r->id);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rc = rd_db_step_unique(db, st, e, "ukeys");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "ukey",
 				  _("the application already holds another UKEY; reset or mark that one first"));
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "ukeys");
+	if (rc != RD_OK)
+		return rc;
 	if (sqlite3_changes(db->h) != 1)
 		return rd_fail_at(e, RD_E_NOTFOUND, "serial", _("UKEY %s is not in stock"), r->serial);
 	return RD_OK;
@@ -148,14 +129,11 @@ rd_code rd_stock_each(rd_db *db, const char *state, rd_stock_fn fn, void *ud, rd
 	if (state)
 		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_row(st, &r);
-		if (fn(ud, &r) != 0) {
-			rc = SQLITE_DONE;
+		read_row(st, &r, NULL);
+		if (fn(ud, &r) != 0)
 			break;
-		}
 	}
-	rd_db_done(db, st);
-	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "ukeys");
+	return rd_db_rows_end(db, st, rc, e, "ukeys");
 }
 
 rd_code rd_stock_counts(rd_db *db, rd_stock_count_fn fn, void *ud, rd_err *e)
@@ -166,10 +144,7 @@ rd_code rd_stock_counts(rd_db *db, rd_stock_count_fn fn, void *ud, rd_err *e)
 			  e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(ud, rd_col_text(st, 0), rd_col_text(st, 1), sqlite3_column_int64(st, 2)) != 0) {
-			rc = SQLITE_DONE;
+		if (fn(ud, rd_col_text(st, 0), rd_col_text(st, 1), sqlite3_column_int64(st, 2)) != 0)
 			break;
-		}
-	rd_db_done(db, st);
-	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "ukeys");
+	return rd_db_rows_end(db, st, rc, e, "ukeys");
 }
