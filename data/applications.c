@@ -165,84 +165,58 @@ static rd_code seal_record(const rd_keys *k, const rd_app_record *r, struct seal
 	return RD_OK;
 }
 
-/* Binds the 29 data columns in the order of the INSERT and UPDATE below. */
-static void bind_fields(sqlite3_stmt *st, const rd_app_record *r, const struct sealed *s)
+/* The 30 data columns in the order of the INSERT and UPDATE below, into
+ * a[0..29]; returns 30. */
+static size_t record_args(const rd_app_record *r, const struct sealed *s, rd_arg *a)
 {
-	int i = 1;
-	rd_bind_text_or_null(st, i++, r->kind);
-	rd_bind_text_or_null(st, i++, r->product);
-	sqlite3_bind_int(st, i++, r->years > 0 ? r->years : 1);
-	rd_bind_text_or_null(st, i++, r->username);
-	rd_bind_text_or_null(st, i++, r->state);
-	rd_bind_text_or_null(st, i++, r->subject_name);
-	rd_bind_text_or_null(st, i++, r->subject_id_type);
-	rd_bind_text_or_null(st, i++, s->subject_id);
-	rd_bind_text_or_null(st, i++, s->subject_id_idx);
-	rd_bind_text_or_null(st, i++, s->subject_mobile);
-	rd_bind_text_or_null(st, i++, s->subject_mobile_idx);
-	rd_bind_text_or_null(st, i++, r->subject_email);
-	rd_bind_text_or_null(st, i++, r->org_name);
-	rd_bind_text_or_null(st, i++, s->org_uscc);
-	rd_bind_text_or_null(st, i++, s->org_uscc_idx);
-	rd_bind_text_or_null(st, i++, r->org_address);
-	rd_bind_text_or_null(st, i++, r->org_legal_rep);
-	rd_bind_text_or_null(st, i++, r->agent_name);
-	rd_bind_text_or_null(st, i++, r->agent_id_type);
-	rd_bind_text_or_null(st, i++, s->agent_id);
-	rd_bind_text_or_null(st, i++, s->agent_id_idx);
-	rd_bind_text_or_null(st, i++, s->agent_mobile);
-	rd_bind_text_or_null(st, i++, s->agent_mobile_idx);
-	rd_bind_text_or_null(st, i++, r->agent_email);
-	rd_bind_text_or_null(st, i++, r->verify_question);
-	rd_bind_text_or_null(st, i++, r->verify_answer_hash);
-	rd_bind_text_or_null(st, i++, r->agreement_version);
-	rd_bind_text_or_null(st, i++, r->cancel_reason);
-	rd_bind_text_or_null(st, i++, r->updated_by);
-	sqlite3_bind_int64(st, i, (int64_t)r->updated_at);
+	const rd_arg data[] = {
+		rd_opt_text(r->kind), rd_opt_text(r->product), rd_int(r->years > 0 ? r->years : 1),
+		rd_opt_text(r->username), rd_opt_text(r->state), rd_opt_text(r->subject_name),
+		rd_opt_text(r->subject_id_type), rd_opt_text(s->subject_id), rd_opt_text(s->subject_id_idx),
+		rd_opt_text(s->subject_mobile), rd_opt_text(s->subject_mobile_idx), rd_opt_text(r->subject_email),
+		rd_opt_text(r->org_name), rd_opt_text(s->org_uscc), rd_opt_text(s->org_uscc_idx),
+		rd_opt_text(r->org_address), rd_opt_text(r->org_legal_rep), rd_opt_text(r->agent_name),
+		rd_opt_text(r->agent_id_type), rd_opt_text(s->agent_id), rd_opt_text(s->agent_id_idx),
+		rd_opt_text(s->agent_mobile), rd_opt_text(s->agent_mobile_idx), rd_opt_text(r->agent_email),
+		rd_opt_text(r->verify_question), rd_opt_text(r->verify_answer_hash),
+		rd_opt_text(r->agreement_version), rd_opt_text(r->cancel_reason), rd_opt_text(r->updated_by),
+		rd_int(r->updated_at),
+	};
+	memcpy(a, data, sizeof data);
+	return RD_ARRAY_LEN(data);
 }
 
 static rd_code next_number(rd_db *db, const char *prefix, const rd_app_record *r, char *no, size_t n, rd_err *e)
 {
-	sqlite3_stmt *st;
 	char day[16];
 	struct tm tm;
 	int64_t seq = 0;
 	time_t t = r->created_at;
+	rd_code rc;
 	localtime_r(&t, &tm);
 	strftime(day, sizeof day, "%Y%m%d", &tm);
-	if (rd_db_prepare(db,
-			  "INSERT INTO app_counters(service_point, day, last) VALUES (?, ?, 1) "
-			  "ON CONFLICT(service_point, day) DO UPDATE SET last = last + 1 RETURNING last",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, r->service_point, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		seq = sqlite3_column_int64(st, 0);
-	rd_db_done(db, st);
-	if (!seq)
+	rc = rd_db_returning_int64(db,
+				   "INSERT INTO app_counters(service_point, day, last) VALUES (?, ?, 1) "
+				   "ON CONFLICT(service_point, day) DO UPDATE SET last = last + 1 RETURNING last",
+				   RD_ARGS(rd_text(r->service_point), rd_text(day)), &seq, e, "number");
+	if (rc == RD_E_NOTFOUND || (rc == RD_OK && !seq))
 		return rd_db_fail(db, e, "number");
+	if (rc != RD_OK)
+		return rc;
 	snprintf(no, n, "%s-%s-%06lld", prefix, day, (long long)seq);
 	return RD_OK;
 }
 
 static rd_code set_grams(rd_db *db, const rd_app_record *r, bool fresh, rd_err *e)
 {
-	sqlite3_stmt *st;
 	char *grams = record_grams(r);
 	rd_code rc;
 	if (!grams)
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	if (rd_db_prepare(db,
-			  fresh ? "INSERT INTO application_names(grams, rowid) VALUES (?, ?)"
-				: "UPDATE application_names SET grams = ? WHERE rowid = ?",
-			  &st, e) != RD_OK) {
-		free(grams);
-		return RD_E_DATA;
-	}
-	sqlite3_bind_text(st, 1, grams, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->id);
-	rc = rd_db_step_done(db, st, e, "name index");
+	rc = rd_db_run(db,
+		       fresh ? "INSERT INTO application_names(grams, rowid) VALUES (?, ?)"
+			     : "UPDATE application_names SET grams = ? WHERE rowid = ?",
+		       RD_ARGS(rd_text(grams), rd_int(r->id)), e, "name index");
 	free(grams);
 	return rc;
 }
@@ -253,26 +227,34 @@ static rd_code username_conflict(const rd_app_record *r, rd_err *e)
 			  r->username);
 }
 
-/* Steps the INSERT or UPDATE of an application: the user name is the
- * constraint it can break. */
-static rd_code write_record(rd_db *db, sqlite3_stmt *st, const rd_app_record *r, rd_err *e)
+/* Runs the INSERT or UPDATE of an application with the sealed fields: the
+ * user name is the constraint it can break. */
+static rd_code write_record(rd_db *db, const rd_keys *k, const char *sql, const rd_app_record *r,
+			    const rd_arg *tail, rd_err *e)
 {
-	rd_code rc = rd_db_step_unique(db, st, e, "application");
+	struct sealed s;
+	rd_arg args[40];
+	size_t n;
+	rd_code rc;
+	if (seal_record(k, r, &s, e) != RD_OK)
+		return e ? e->code : RD_E_INTERNAL;
+	n = record_args(r, &s, args);
+	do
+		args[n++] = *tail;
+	while (tail++->kind != RD_ARG_END);
+	rc = rd_db_run_unique(db, sql, args, e, "application");
+	sealed_free(&s);
 	return rc == RD_E_CONFLICT ? username_conflict(r, e) : rc;
 }
 
 rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_record *r, rd_err *e)
 {
-	struct sealed s;
-	sqlite3_stmt *st;
 	rd_code rc;
 	if (r->username[0] && rd_app_username_taken(db, r->username, 0))
 		return username_conflict(r, e);
 	if (next_number(db, prefix, r, r->no, sizeof r->no, e) != RD_OK)
 		return RD_E_DATA;
-	if (seal_record(k, r, &s, e) != RD_OK)
-		return e ? e->code : RD_E_INTERNAL;
-	if (rd_db_prepare(db,
+	rc = write_record(db, k,
 			  "INSERT INTO applications(kind, product, years, username, state, subject_name, "
 			  "subject_id_type, subject_id_enc, subject_id_idx, subject_mobile_enc, subject_mobile_idx, "
 			  "subject_email, org_name, org_uscc_enc, org_uscc_idx, org_address, org_legal_rep, agent_name, "
@@ -280,21 +262,10 @@ rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_re
 			  "verify_question, verify_answer_hash, agreement_version, cancel_reason, updated_by, "
 			  "updated_at, no, service_point, copied_from, created_by, created_at, version) VALUES "
 			  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
-			  &st, e) != RD_OK) {
-		sealed_free(&s);
-		return RD_E_DATA;
-	}
-	bind_fields(st, r, &s);
-	sqlite3_bind_text(st, 31, r->no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 32, r->service_point, -1, SQLITE_STATIC);
-	if (r->copied_from)
-		sqlite3_bind_int64(st, 33, r->copied_from);
-	else
-		sqlite3_bind_null(st, 33);
-	sqlite3_bind_text(st, 34, r->created_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 35, (int64_t)r->created_at);
-	rc = write_record(db, st, r, e);
-	sealed_free(&s);
+			  r,
+			  RD_ARGS(rd_text(r->no), rd_text(r->service_point), rd_int_or_null(r->copied_from),
+				  rd_text(r->created_by), rd_int(r->created_at)),
+			  e);
 	if (rc != RD_OK)
 		return rc;
 	r->id = sqlite3_last_insert_rowid(db->h);
@@ -364,9 +335,8 @@ static rd_code get_where(rd_db *db, const rd_keys *k, const char *where, const c
 	char sql[1024];
 	rd_code rc;
 	snprintf(sql, sizeof sql, "SELECT " APP_COLUMNS " FROM applications WHERE %s", where);
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+	if (rd_db_query(db, sql, text ? RD_ARGS(rd_text(text)) : RD_ARGS(rd_int(id)), &st, e) != RD_OK)
 		return RD_E_DATA;
-	rd_bind_key(st, 1, text, id);
 	rc = rd_db_step_one(db, st, e, "application");
 	if (rc == RD_OK)
 		rc = read_record(k, st, out, e);
@@ -387,31 +357,32 @@ rd_code rd_app_get_by_id(rd_db *db, const rd_keys *k, int64_t id, rd_app_record 
 	return get_where(db, k, "id = ?", NULL, id, out, e);
 }
 
+struct last_change {
+	char who[64], when[32];
+};
+
+static rd_code read_last_change(sqlite3_stmt *st, void *row, rd_err *e)
+{
+	struct last_change *c = row;
+	rd_strlcpy(c->who, rd_col_text(st, 0), sizeof c->who);
+	rd_time_local((time_t)sqlite3_column_int64(st, 1), c->when);
+	return RD_OK;
+}
+
 static rd_code version_conflict(rd_db *db, const rd_app_record *r, rd_err *e)
 {
-	sqlite3_stmt *st;
-	char when[32] = "?", who[64] = "?";
-	if (rd_db_prepare(db, "SELECT updated_by, updated_at FROM applications WHERE id = ?", &st, NULL) == RD_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			rd_strlcpy(who, rd_col_text(st, 0), sizeof who);
-			rd_time_local((time_t)sqlite3_column_int64(st, 1), when);
-		}
-		rd_db_done(db, st);
-	}
-	return rd_fail_at(e, RD_E_CONFLICT, r->no, _("changed by %s at %s; reload it and try again"), who, when);
+	struct last_change c = {"?", "?"};
+	rd_db_get(db, "SELECT updated_by, updated_at FROM applications WHERE id = ?", RD_ARGS(rd_int(r->id)),
+		  read_last_change, &c, NULL, "application");
+	return rd_fail_at(e, RD_E_CONFLICT, r->no, _("changed by %s at %s; reload it and try again"), c.who, c.when);
 }
 
 rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 {
-	struct sealed s;
-	sqlite3_stmt *st;
 	rd_code rc;
 	if (r->username[0] && rd_app_username_taken(db, r->username, r->id))
 		return username_conflict(r, e);
-	if (seal_record(k, r, &s, e) != RD_OK)
-		return e ? e->code : RD_E_INTERNAL;
-	if (rd_db_prepare(db,
+	rc = write_record(db, k,
 			  "UPDATE applications SET kind=?, product=?, years=?, username=?, state=?, subject_name=?, "
 			  "subject_id_type=?, subject_id_enc=?, subject_id_idx=?, subject_mobile_enc=?, "
 			  "subject_mobile_idx=?, subject_email=?, org_name=?, org_uscc_enc=?, org_uscc_idx=?, "
@@ -419,15 +390,7 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 			  "agent_id_idx=?, agent_mobile_enc=?, agent_mobile_idx=?, agent_email=?, verify_question=?, "
 			  "verify_answer_hash=?, agreement_version=?, cancel_reason=?, updated_by=?, updated_at=?, "
 			  "version = version + 1 WHERE id = ? AND version = ?",
-			  &st, e) != RD_OK) {
-		sealed_free(&s);
-		return RD_E_DATA;
-	}
-	bind_fields(st, r, &s);
-	sqlite3_bind_int64(st, 31, r->id);
-	sqlite3_bind_int(st, 32, r->version);
-	rc = write_record(db, st, r, e);
-	sealed_free(&s);
+			  r, RD_ARGS(rd_int(r->id), rd_int(r->version)), e);
 	if (rc != RD_OK)
 		return rc;
 	if (sqlite3_changes(db->h) == 0)
@@ -438,28 +401,18 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 
 bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id)
 {
-	sqlite3_stmt *st;
-	bool taken = false;
-	if (sqlite3_prepare_v2(db->h,
-			       "SELECT 1 FROM applications WHERE username = ? AND id != ? "
-			       "AND state NOT IN ('cancelled', 'rejected_final')",
-			       -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, except_id);
-	taken = sqlite3_step(st) == SQLITE_ROW;
-	rd_db_done(db, st);
-	return taken;
+	int64_t one = 0;
+	return rd_db_get(db,
+			 "SELECT 1 FROM applications WHERE username = ? AND id != ? "
+			 "AND state NOT IN ('cancelled', 'rejected_final')",
+			 RD_ARGS(rd_text(username), rd_int(except_id)), rd_read_int64, &one, NULL,
+			 "application") == RD_OK;
 }
 
 rd_code rd_app_set_cancel_reason(rd_db *db, int64_t id, const char *reason, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db, "UPDATE applications SET cancel_reason = ? WHERE id = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	return rd_db_step_done(db, st, e, "application");
+	return rd_db_run(db, "UPDATE applications SET cancel_reason = ? WHERE id = ?",
+			 RD_ARGS(rd_text(reason), rd_int(id)), e, "application");
 }
 
 /* ---- search ---------------------------------------------------------------------- */
@@ -515,36 +468,33 @@ static void search_by_name(struct search_q *q, const char *v)
 	}
 }
 
+/* How each key searches: the blind index label (NULL: the value itself)
+ * and the clause on ?1. */
+static const struct {
+	rd_app_key by;
+	const char *label, *clause;
+} search_keys[] = {
+	{RD_APP_BY_NO, NULL, " AND a.no = ?1"},
+	{RD_APP_BY_USERNAME, NULL, " AND a.username = ?1"},
+	{RD_APP_BY_ID_NUMBER, "id", " AND (a.subject_id_idx = ?1 OR a.agent_id_idx = ?1)"},
+	{RD_APP_BY_USCC, "uscc", " AND a.org_uscc_idx = ?1"},
+	{RD_APP_BY_MOBILE, "mobile", " AND (a.subject_mobile_idx = ?1 OR a.agent_mobile_idx = ?1)"},
+};
+
 static void search_where(const rd_keys *k, const rd_app_filter *f, struct search_q *q)
 {
 	const char *v = f->value ? f->value : "";
 	memset(q, 0, sizeof *q);
 	rd_strlcpy(q->where, "1", sizeof q->where);
 	q->from = "applications a";
-	switch (f->by) {
-	case RD_APP_BY_NONE:
-		break;
-	case RD_APP_BY_NO:
-		search_add(q, " AND a.no = ?1");
-		break;
-	case RD_APP_BY_USERNAME:
-		search_add(q, " AND a.username = ?1");
-		break;
-	case RD_APP_BY_ID_NUMBER:
-		rd_blind_index(k, "id", v, q->idx);
-		search_add(q, " AND (a.subject_id_idx = ?1 OR a.agent_id_idx = ?1)");
-		break;
-	case RD_APP_BY_USCC:
-		rd_blind_index(k, "uscc", v, q->idx);
-		search_add(q, " AND a.org_uscc_idx = ?1");
-		break;
-	case RD_APP_BY_MOBILE:
-		rd_blind_index(k, "mobile", v, q->idx);
-		search_add(q, " AND (a.subject_mobile_idx = ?1 OR a.agent_mobile_idx = ?1)");
-		break;
-	case RD_APP_BY_NAME:
+	if (f->by == RD_APP_BY_NAME)
 		search_by_name(q, v);
-		break;
+	for (size_t i = 0; i < RD_ARRAY_LEN(search_keys); i++) {
+		if (search_keys[i].by != f->by)
+			continue;
+		if (search_keys[i].label)
+			rd_blind_index(k, search_keys[i].label, v, q->idx);
+		search_add(q, "%s", search_keys[i].clause);
 	}
 	if (f->state)
 		search_add(q, " AND a.state = ?2");
@@ -556,20 +506,20 @@ static void search_where(const rd_keys *k, const rd_app_filter *f, struct search
 		search_add(q, " AND a.created_at < ?5");
 }
 
-static void search_bind(sqlite3_stmt *st, const rd_app_filter *f, const struct search_q *q)
+/* The parameters ?1 to ?7 of the search into a[0..7]. */
+static const rd_arg *search_args(const rd_app_filter *f, const struct search_q *q, rd_arg a[8])
 {
 	const char *v = f->value ? f->value : "";
-	if (f->by != RD_APP_BY_NONE)
-		sqlite3_bind_text(st, 1, q->idx[0] ? q->idx : q->phrase ? q->phrase : q->like ? q->like : v, -1,
-				  SQLITE_TRANSIENT);
-	if (f->state)
-		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
-	if (f->created_by)
-		sqlite3_bind_text(st, 3, f->created_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)f->from);
-	sqlite3_bind_int64(st, 5, (int64_t)f->to);
-	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : 50);
-	sqlite3_bind_int(st, 7, f->offset);
+	const char *key = q->idx[0] ? q->idx : q->phrase ? q->phrase : q->like ? q->like : v;
+	a[0] = rd_text(f->by != RD_APP_BY_NONE ? key : NULL);
+	a[1] = rd_text(f->state);
+	a[2] = rd_text(f->created_by);
+	a[3] = rd_int(f->from);
+	a[4] = rd_int(f->to);
+	a[5] = rd_int(f->limit > 0 ? f->limit : 50);
+	a[6] = rd_int(f->offset);
+	a[7] = (rd_arg){RD_ARG_END, NULL, 0};
+	return a;
 }
 
 static int search_rows(sqlite3_stmt *st, rd_app_fn fn, void *ud)
@@ -598,6 +548,7 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 {
 	char sql[2048];
 	struct search_q q;
+	rd_arg args[8];
 	sqlite3_stmt *st;
 	rd_code rc;
 	search_where(k, f, &q);
@@ -606,12 +557,10 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
 		 "FROM %s WHERE %s ORDER BY %s DESC LIMIT ?6 OFFSET ?7",
 		 q.from, q.where, q.phrase ? "n.rowid" : "a.id"); /* FTS5 streams rowid order: no sort */
-	rc = rd_db_prepare(db, sql, &st, e) == RD_OK ? RD_OK : RD_E_DATA;
+	rc = rd_db_query(db, sql, search_args(f, &q, args), &st, e);
 	if (rc == RD_OK)
-		search_bind(st, f, &q);
+		rc = rd_db_rows_end(db, st, search_rows(st, fn, ud), e, "search");
 	free(q.phrase);
 	free(q.like);
-	if (rc != RD_OK)
-		return rc;
-	return rd_db_rows_end(db, st, search_rows(st, fn, ud), e, "search");
+	return rc;
 }

@@ -6,14 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void bind_time_or_null(sqlite3_stmt *st, int i, time_t t)
-{
-	if (t)
-		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 void rd_revreq_row_free(rd_revreq_row *r)
 {
 	if (!r)
@@ -22,11 +14,11 @@ void rd_revreq_row_free(rd_revreq_row *r)
 	r->new_csr = NULL;
 }
 
-/* Steps an INSERT or UPDATE of a revocation request: an application has
+/* Runs an INSERT or UPDATE of a revocation request: an application has
  * at most one open request (a unique index). */
-static rd_code write_revreq(rd_db *db, sqlite3_stmt *st, const rd_revreq_row *r, rd_err *e)
+static rd_code write_revreq(rd_db *db, const char *sql, const rd_arg *args, const rd_revreq_row *r, rd_err *e)
 {
-	rd_code rc = rd_db_step_unique(db, st, e, "revocation_requests");
+	rd_code rc = rd_db_run_unique(db, sql, args, e, "revocation_requests");
 	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("application %s has an open revocation request already"), r->app_no);
@@ -35,36 +27,20 @@ static rd_code write_revreq(rd_db *db, sqlite3_stmt *st, const rd_revreq_row *r,
 
 rd_code rd_revreq_insert(rd_db *db, rd_revreq_row *r, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db,
-			  "INSERT INTO revocation_requests(app_id, purpose, reason, serial_hex, note, in_person, batch, "
-			  "evidence_sha256, evidence_name, requested_at, due_at, recorded_by, recorded_at, status, "
-			  "new_csr, ukey_serial, ukey_fate, new_app_no, approved_by, approved_at) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, r->app_id);
-	sqlite3_bind_text(st, 2, r->purpose, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, r->reason);
-	sqlite3_bind_text(st, 4, r->serial_hex, -1, SQLITE_TRANSIENT);
-	rd_bind_text_or_null(st, 5, r->note);
-	sqlite3_bind_int(st, 6, r->in_person ? 1 : 0);
-	rd_bind_text_or_null(st, 7, r->batch);
-	rd_bind_text_or_null(st, 8, r->evidence_sha256);
-	rd_bind_text_or_null(st, 9, r->evidence_name);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)r->requested_at);
-	sqlite3_bind_int64(st, 11, (sqlite3_int64)r->due_at);
-	sqlite3_bind_text(st, 12, r->recorded_by, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->recorded_at);
-	sqlite3_bind_text(st, 14, r->status[0] ? r->status : "pending", -1, SQLITE_TRANSIENT);
-	rd_bind_text_or_null(st, 15, r->new_csr);
-	rd_bind_text_or_null(st, 16, r->ukey_serial);
-	rd_bind_text_or_null(st, 17, r->ukey_fate);
-	rd_bind_text_or_null(st, 18, r->new_app_no);
-	rd_bind_text_or_null(st, 19, r->approved_by);
-	bind_time_or_null(st, 20, r->approved_at);
-	if ((rc = write_revreq(db, st, r, e)) != RD_OK)
+	rd_code rc = write_revreq(
+		db,
+		"INSERT INTO revocation_requests(app_id, purpose, reason, serial_hex, note, in_person, batch, "
+		"evidence_sha256, evidence_name, requested_at, due_at, recorded_by, recorded_at, status, "
+		"new_csr, ukey_serial, ukey_fate, new_app_no, approved_by, approved_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+		RD_ARGS(rd_int(r->app_id), rd_text(r->purpose), rd_int(r->reason), rd_text(r->serial_hex),
+			rd_opt_text(r->note), rd_int(r->in_person), rd_opt_text(r->batch), rd_opt_text(r->evidence_sha256),
+			rd_opt_text(r->evidence_name), rd_int(r->requested_at), rd_int(r->due_at), rd_text(r->recorded_by),
+			rd_int(r->recorded_at), rd_text(r->status[0] ? r->status : "pending"), rd_opt_text(r->new_csr),
+			rd_opt_text(r->ukey_serial), rd_opt_text(r->ukey_fate), rd_opt_text(r->new_app_no),
+			rd_opt_text(r->approved_by), rd_int_or_null(r->approved_at)),
+		r, e);
+	if (rc != RD_OK)
 		return rc;
 	r->id = sqlite3_last_insert_rowid(db->h);
 	return RD_OK;
@@ -72,24 +48,16 @@ rd_code rd_revreq_insert(rd_db *db, rd_revreq_row *r, rd_err *e)
 
 rd_code rd_revreq_update(rd_db *db, const rd_revreq_row *r, rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code rc;
-	if (rd_db_prepare(db,
-			  "UPDATE revocation_requests SET status = ?2, status_reason = ?3, approved_by = ?4, "
-			  "approved_at = ?5, careq_id = ?6, done_at = ?7, new_careq_id = ?8, new_app_no = ?9 "
-			  "WHERE id = ?1",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_text(st, 2, r->status, -1, SQLITE_TRANSIENT);
-	rd_bind_text_or_null(st, 3, r->status_reason);
-	rd_bind_text_or_null(st, 4, r->approved_by);
-	bind_time_or_null(st, 5, r->approved_at);
-	rd_bind_text_or_null(st, 6, r->careq_id);
-	bind_time_or_null(st, 7, r->done_at);
-	rd_bind_text_or_null(st, 8, r->new_careq_id);
-	rd_bind_text_or_null(st, 9, r->new_app_no);
-	if ((rc = write_revreq(db, st, r, e)) != RD_OK)
+	rd_code rc = write_revreq(db,
+				  "UPDATE revocation_requests SET status = ?2, status_reason = ?3, approved_by = ?4, "
+				  "approved_at = ?5, careq_id = ?6, done_at = ?7, new_careq_id = ?8, new_app_no = ?9 "
+				  "WHERE id = ?1",
+				  RD_ARGS(rd_int(r->id), rd_text(r->status), rd_opt_text(r->status_reason),
+					  rd_opt_text(r->approved_by), rd_int_or_null(r->approved_at),
+					  rd_opt_text(r->careq_id), rd_int_or_null(r->done_at),
+					  rd_opt_text(r->new_careq_id), rd_opt_text(r->new_app_no)),
+				  r, e);
+	if (rc != RD_OK)
 		return rc;
 	if (sqlite3_changes(db->h) != 1)
 		return rd_fail_at(e, RD_E_NOTFOUND, "request", _("no revocation request %lld"), (long long)r->id);
@@ -141,8 +109,8 @@ static rd_code read_revreq(sqlite3_stmt *st, void *row, rd_err *e)
 
 rd_code rd_revreq_get(rd_db *db, int64_t id, rd_revreq_row *out, rd_err *e)
 {
-	rd_code rc = rd_db_get_row(db, "SELECT " REVREQ_COLUMNS "WHERE r.id = ?", NULL, id, read_revreq, out, e,
-				   "revocation_requests");
+	rd_code rc = rd_db_get(db, "SELECT " REVREQ_COLUMNS "WHERE r.id = ?", RD_ARGS(rd_int(id)), read_revreq, out,
+			       e, "revocation_requests");
 	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "request", _("no revocation request %lld"), (long long)id);
 	return rc;
@@ -150,10 +118,9 @@ rd_code rd_revreq_get(rd_db *db, int64_t id, rd_revreq_row *out, rd_err *e)
 
 rd_code rd_revreq_open_for(rd_db *db, int64_t app_id, rd_revreq_row *out, rd_err *e)
 {
-	return rd_db_get_row(db,
-			     "SELECT " REVREQ_COLUMNS
-			     "WHERE r.app_id = ? AND r.status IN ('pending', 'approved', 'queued')",
-			     NULL, app_id, read_revreq, out, e, "revocation_requests");
+	return rd_db_get(db,
+			 "SELECT " REVREQ_COLUMNS "WHERE r.app_id = ? AND r.status IN ('pending', 'approved', 'queued')",
+			 RD_ARGS(rd_int(app_id)), read_revreq, out, e, "revocation_requests");
 }
 
 rd_code rd_revreq_each(rd_db *db, const char *status, const char *batch, rd_revreq_fn fn, void *ud, rd_err *e)
@@ -161,15 +128,13 @@ rd_code rd_revreq_each(rd_db *db, const char *status, const char *batch, rd_revr
 	sqlite3_stmt *st;
 	int rc;
 	rd_revreq_row r;
-	if (rd_db_prepare(db,
-			  "SELECT " REVREQ_COLUMNS
-			  "WHERE (?1 IS NULL OR r.status = ?1 OR (?1 = 'open' AND r.status IN "
-			  "('pending', 'approved', 'queued'))) AND (?2 IS NULL OR r.batch = ?2) "
-			  "ORDER BY r.due_at, r.id",
-			  &st, e) != RD_OK)
+	if (rd_db_query(db,
+			"SELECT " REVREQ_COLUMNS
+			"WHERE (?1 IS NULL OR r.status = ?1 OR (?1 = 'open' AND r.status IN "
+			"('pending', 'approved', 'queued'))) AND (?2 IS NULL OR r.batch = ?2) "
+			"ORDER BY r.due_at, r.id",
+			RD_ARGS(rd_opt_text(status), rd_opt_text(batch)), &st, e) != RD_OK)
 		return RD_E_DATA;
-	rd_bind_text_or_null(st, 1, status);
-	rd_bind_text_or_null(st, 2, batch);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop;
 		read_revreq(st, &r, NULL);
@@ -183,106 +148,82 @@ rd_code rd_revreq_each(rd_db *db, const char *status, const char *batch, rd_revr
 
 rd_code rd_revreq_overdue_count(rd_db *db, time_t now, int *n, rd_err *e)
 {
-	sqlite3_stmt *st;
-	*n = 0;
-	if (rd_db_prepare(db,
-			  "SELECT count(*) FROM revocation_requests WHERE status IN ('pending', 'approved', 'queued') "
-			  "AND due_at < ?",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rd_db_done(db, st);
+	int64_t count = 0;
+	rd_code rc = rd_db_get(db,
+			       "SELECT count(*) FROM revocation_requests WHERE status IN ('pending', 'approved', "
+			       "'queued') AND due_at < ?",
+			       RD_ARGS(rd_int(now)), rd_read_int64, &count, e, "revocation_requests");
+	*n = (int)count;
+	if (rc == RD_E_NOTFOUND) /* count(*) always gives a row */
 		return rd_db_fail(db, e, "revocation_requests");
-	}
-	*n = sqlite3_column_int(st, 0);
-	rd_db_done(db, st);
-	return RD_OK;
+	return rc;
 }
 
 rd_code rd_renewal_insert(rd_db *db, int64_t app_id, const char *old_serial, const char *proof,
 			  const char *careq_id, const char *receipt, const char *operator_name, time_t at, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
-			  "INSERT INTO renewals(app_id, old_serial, proof, careq_id, receipt, operator, at) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	sqlite3_bind_text(st, 2, old_serial, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, proof, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, careq_id, -1, SQLITE_TRANSIENT);
-	rd_bind_text_or_null(st, 5, receipt);
-	sqlite3_bind_text(st, 6, operator_name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)at);
-	return rd_db_step_done(db, st, e, "renewals");
+	return rd_db_run(db,
+			 "INSERT INTO renewals(app_id, old_serial, proof, careq_id, receipt, operator, at) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 RD_ARGS(rd_int(app_id), rd_text(old_serial), rd_text(proof), rd_text(careq_id),
+				 rd_opt_text(receipt), rd_text(operator_name), rd_int(at)),
+			 e, "renewals");
+}
+
+struct attempts {
+	int *failures;
+	time_t *locked_at;
+};
+
+static rd_code read_attempts(sqlite3_stmt *st, void *row, rd_err *e)
+{
+	struct attempts *a = row;
+	*a->failures = sqlite3_column_int(st, 0);
+	*a->locked_at = (time_t)sqlite3_column_int64(st, 1);
+	return RD_OK;
 }
 
 rd_code rd_answer_attempts_get(rd_db *db, int64_t app_id, int *failures, time_t *locked_at, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct attempts a;
+	rd_code rc;
 	*failures = 0;
 	*locked_at = 0;
-	if (rd_db_prepare(db, "SELECT failures, coalesce(locked_at, 0) FROM answer_attempts WHERE app_id = ?", &st,
-			  e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*failures = sqlite3_column_int(st, 0);
-		*locked_at = (time_t)sqlite3_column_int64(st, 1);
-	}
-	return rd_db_rows_end(db, st, rc, e, "answer_attempts");
+	a = (struct attempts){failures, locked_at};
+	rc = rd_db_get(db, "SELECT failures, coalesce(locked_at, 0) FROM answer_attempts WHERE app_id = ?",
+		       RD_ARGS(rd_int(app_id)), read_attempts, &a, e, "answer_attempts");
+	return rc == RD_E_NOTFOUND ? RD_OK : rc;
 }
 
 rd_code rd_answer_attempts_set(rd_db *db, int64_t app_id, int failures, time_t last_at, time_t locked_at,
 			       rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
-			  "INSERT INTO answer_attempts(app_id, failures, last_at, locked_at) VALUES (?1, ?2, ?3, ?4) "
-			  "ON CONFLICT(app_id) DO UPDATE SET failures = ?2, last_at = ?3, locked_at = ?4",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	sqlite3_bind_int(st, 2, failures);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)last_at);
-	bind_time_or_null(st, 4, locked_at);
-	return rd_db_step_done(db, st, e, "answer_attempts");
+	return rd_db_run(db,
+			 "INSERT INTO answer_attempts(app_id, failures, last_at, locked_at) VALUES (?1, ?2, ?3, ?4) "
+			 "ON CONFLICT(app_id) DO UPDATE SET failures = ?2, last_at = ?3, locked_at = ?4",
+			 RD_ARGS(rd_int(app_id), rd_int(failures), rd_int(last_at), rd_int_or_null(locked_at)), e,
+			 "answer_attempts");
 }
 
 rd_code rd_expiry_notice_seen(rd_db *db, int64_t app_id, const char *serial_hex, bool *seen, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	rd_code res;
-	if (rd_db_prepare(db, "SELECT 1 FROM expiry_notices WHERE app_id = ? AND serial_hex = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	sqlite3_bind_text(st, 2, serial_hex, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if ((res = rd_db_rows_end(db, st, rc, e, "expiry_notices")) != RD_OK)
-		return res;
-	*seen = rc == SQLITE_ROW;
+	int64_t one = 0;
+	rd_code rc = rd_db_get(db, "SELECT 1 FROM expiry_notices WHERE app_id = ? AND serial_hex = ?",
+			       RD_ARGS(rd_int(app_id), rd_text(serial_hex)), rd_read_int64, &one, e, "expiry_notices");
+	if (rc != RD_OK && rc != RD_E_NOTFOUND)
+		return rc;
+	*seen = rc == RD_OK;
 	return RD_OK;
 }
 
 rd_code rd_expiry_notice_add(rd_db *db, int64_t app_id, const char *serial_hex, time_t not_after, time_t at,
 			     rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
-			  "INSERT OR IGNORE INTO expiry_notices(app_id, serial_hex, not_after, notified_at) "
-			  "VALUES (?, ?, ?, ?)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	sqlite3_bind_text(st, 2, serial_hex, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)not_after);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
-	return rd_db_step_done(db, st, e, "expiry_notices");
+	return rd_db_run(db,
+			 "INSERT OR IGNORE INTO expiry_notices(app_id, serial_hex, not_after, notified_at) "
+			 "VALUES (?, ?, ?, ?)",
+			 RD_ARGS(rd_int(app_id), rd_text(serial_hex), rd_int(not_after), rd_int(at)), e,
+			 "expiry_notices");
 }
 
 /* ---- archive rows ---------------------------------------------------------------- */
@@ -347,9 +288,8 @@ static rd_code emit_query(rd_db *db, const char *sql, const char *table, time_t 
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+	if (rd_db_query(db, sql, RD_ARGS(rd_int(before)), &st, e) != RD_OK)
 		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char *j = row_json(st);
 		int stop;
@@ -388,10 +328,10 @@ static rd_code fk_edges(rd_db *db, struct fk_edge *edges, size_t max, size_t *n,
 	sqlite3_stmt *st;
 	int rc;
 	*n = 0;
-	if (rd_db_prepare(db,
-			  "SELECT m.name, f.\"from\", f.\"table\", coalesce(f.\"to\", 'id') FROM sqlite_master m, "
-			  "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id",
-			  &st, e) != RD_OK)
+	if (rd_db_query(db,
+			"SELECT m.name, f.\"from\", f.\"table\", coalesce(f.\"to\", 'id') FROM sqlite_master m, "
+			"pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id",
+			RD_NO_ARGS, &st, e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		struct fk_edge *f = &edges[*n];
@@ -484,22 +424,6 @@ rd_code rd_archive_rows(rd_db *db, time_t before, rd_archive_row_fn fn, void *ud
 	return rc;
 }
 
-rd_code rd_audit_head(rd_db *db, int64_t *entries, char hash[65], rd_err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-	*entries = 0;
-	hash[0] = '\0';
-	if (rd_db_prepare(db, "SELECT entries, hash FROM audit_head WHERE id = 1", &st, e) != RD_OK)
-		return RD_E_DATA;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*entries = sqlite3_column_int64(st, 0);
-		rd_strlcpy(hash, rd_col_text(st, 1), 65);
-	}
-	return rd_db_rows_end(db, st, rc, e, "audit_head");
-}
-
 rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha256, const char *by, time_t at,
 			      rd_err *e)
 {
@@ -513,35 +437,20 @@ rd_code rd_app_purge_personal(rd_db *db, int64_t app_id, const char *archive_sha
 		"DELETE FROM application_names WHERE rowid = ?1",
 		"UPDATE outbox SET recipient = '', body = '{}' WHERE app_id = ?1",
 	};
-	sqlite3_stmt *st;
 	rd_code rc;
-	for (size_t i = 0; i < RD_ARRAY_LEN(sql); i++) {
-		if (rd_db_prepare(db, sql[i], &st, e) != RD_OK)
-			return RD_E_DATA;
-		sqlite3_bind_int64(st, 1, app_id);
-		if ((rc = rd_db_step_done(db, st, e, "applications")) != RD_OK)
+	for (size_t i = 0; i < RD_ARRAY_LEN(sql); i++)
+		if ((rc = rd_db_run(db, sql[i], RD_ARGS(rd_int(app_id)), e, "applications")) != RD_OK)
 			return rc;
-	}
-	if (rd_db_prepare(db,
-			  "INSERT INTO purged_applications(app_id, archive_sha256, purged_by, purged_at) "
-			  "VALUES (?, ?, ?, ?)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	sqlite3_bind_text(st, 2, archive_sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)at);
-	return rd_db_step_done(db, st, e, "purged_applications");
+	return rd_db_run(db,
+			 "INSERT INTO purged_applications(app_id, archive_sha256, purged_by, purged_at) "
+			 "VALUES (?, ?, ?, ?)",
+			 RD_ARGS(rd_int(app_id), rd_text(archive_sha256), rd_text(by), rd_int(at)), e,
+			 "purged_applications");
 }
 
 bool rd_app_purged(rd_db *db, int64_t app_id)
 {
-	sqlite3_stmt *st;
-	bool yes;
-	if (rd_db_prepare(db, "SELECT 1 FROM purged_applications WHERE app_id = ?", &st, NULL) != RD_OK)
-		return false;
-	sqlite3_bind_int64(st, 1, app_id);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	rd_db_done(db, st);
-	return yes;
+	int64_t one = 0;
+	return rd_db_get(db, "SELECT 1 FROM purged_applications WHERE app_id = ?", RD_ARGS(rd_int(app_id)),
+			 rd_read_int64, &one, NULL, "purged_applications") == RD_OK;
 }
