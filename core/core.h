@@ -131,6 +131,12 @@ int rd_utf8_width(const char *s);
 /* Characters (code points) in a UTF-8 string, -1 if not valid UTF-8. */
 long rd_utf8_chars(const char *s);
 bool rd_utf8_valid(const char *s, size_t n);
+/* One UTF-8 sequence at s (at most n bytes): its length with the code point
+ * in *cp, or -1 when it is not valid (overlong, surrogate, above U+10FFFF,
+ * cut short). */
+int rd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* cp (at most U+10FFFF) as UTF-8 into out, without a NUL; its length. */
+size_t rd_utf8_encode(uint32_t cp, char out[4]);
 
 /* ---- strings and memory ---------------------------------------------------- */
 size_t rd_strlcpy(char *dst, const char *src, size_t n);

@@ -16,32 +16,20 @@
 
 /* ---- the name index -------------------------------------------------------- */
 
+/* The next code point of a name; U+FFFD for a byte that is not UTF-8.
+ * The decoder stops at the first byte that does not continue the
+ * sequence, so it never reads past the NUL. */
 static uint32_t next_cp(const unsigned char **p)
 {
-	const unsigned char *s = *p;
 	uint32_t cp;
-	int len;
-	if (s[0] < 0x80) {
-		cp = s[0];
-		len = 1;
-	} else if ((s[0] & 0xE0) == 0xC0 && s[1]) {
-		cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-		len = 2;
-	} else if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
-		cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-		len = 3;
-	} else if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3]) {
-		cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
-		     (s[3] & 0x3F);
-		len = 4;
-	} else {
+	int len = rd_utf8_decode(*p, 4, &cp);
+	if (len < 0) {
 		cp = 0xFFFD;
 		len = 1;
 	}
 	*p += len;
 	return cp;
 }
-
 /* Letters, digits and ideographs count; spaces and punctuation do not, so
  * "阿依古丽·买买提" and "阿依古丽买买提" find each other. */
 static uint32_t fold_cp(uint32_t cp)
@@ -56,30 +44,6 @@ static uint32_t fold_cp(uint32_t cp)
 	    (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0xFFFD || (cp >= 0x80 && cp <= 0xBF))
 		return 0;
 	return cp;
-}
-
-static size_t put_cp(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /* Folded code points of a name; returns how many. */
@@ -103,12 +67,12 @@ char *rd_name_grams(const char *name)
 	if (!out)
 		return NULL;
 	if (n == 1)
-		o += put_cp(o, cps[0]);
+		o += rd_utf8_encode(cps[0], o);
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (i)
 			*o++ = ' ';
-		o += put_cp(o, cps[i]);
-		o += put_cp(o, cps[i + 1]);
+		o += rd_utf8_encode(cps[i], o);
+		o += rd_utf8_encode(cps[i + 1], o);
 	}
 	*o = '\0';
 	return out;
