@@ -223,12 +223,7 @@ static rd_code cfssl_info_keep(rd_ca *ca, rd_ca_info *out, rd_http_resp *keep, r
 			       "certificate", &pem, keep, e);
 	if (rc)
 		return rc;
-	rc = rd_ca_x509_summary(pem, ca->trust, out, e);
-	if (rc == RD_OK)
-		out->chain_pem = pem;
-	else
-		free(pem);
-	return rc;
+	return rd_ca_info_from_pem(pem, ca->trust, out, e);
 }
 
 static rd_code cfssl_info(rd_ca *ca, rd_ca_info *out, rd_err *e)

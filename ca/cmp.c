@@ -573,12 +573,7 @@ static rd_code cmp_info(rd_ca *ca, rd_ca_info *out, rd_err *e)
 	rd_code rc = rd_file_read(ca->trust, 1 << 20, &pem, &n, e);
 	if (rc)
 		return rc;
-	rc = rd_ca_x509_summary(pem, ca->trust, out, e);
-	if (rc == RD_OK)
-		out->chain_pem = pem;
-	else
-		free(pem);
-	return rc;
+	return rd_ca_info_from_pem(pem, ca->trust, out, e);
 }
 
 /* ping: a CMP general message (genm) over TLS; any protected answer proves

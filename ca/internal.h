@@ -77,6 +77,9 @@ rd_code rd_ca_cfssl_parse(const char *body, size_t len, long status, const char 
 
 /* Subject, notAfter and trust of the first certificate in pem. */
 rd_code rd_ca_x509_summary(const char *pem, const char *trust_file, rd_ca_info *out, rd_err *e);
+/* The summary, with pem (taken over: kept as out->chain_pem, or freed on
+ * failure) as the chain. */
+rd_code rd_ca_info_from_pem(char *pem, const char *trust_file, rd_ca_info *out, rd_err *e);
 
 rd_code rd_ca_load_store(const char *trust_file, X509_STORE **out, rd_err *e);
 
