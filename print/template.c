@@ -352,6 +352,15 @@ out:
 	return rc;
 }
 
+char *pr_next_line(char **p)
+{
+	char *line = *p, *nl = strchr(line, '\n');
+	if (nl)
+		*nl = 0;
+	*p = nl ? nl + 1 : NULL;
+	return rd_trim(line);
+}
+
 rd_code pr_tpl_parse(const char *text, const char *path, struct tpl *t, rd_err *e)
 {
 	memset(t, 0, sizeof *t);
@@ -367,12 +376,8 @@ rd_code pr_tpl_parse(const char *text, const char *path, struct tpl *t, rd_err *
 	rd_code rc = RD_OK;
 	char where[300];
 	for (char *p = buf; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = 0;
+		char *line = pr_next_line(&p);
 		lineno++;
-		char *line = rd_trim(p);
-		p = nl ? nl + 1 : NULL;
 		if (!*line || *line == '#')
 			continue;
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
@@ -451,12 +456,8 @@ rd_code pr_agreement_parse(const char *text, const char *path, struct agreement 
 	int lineno = 0;
 	char where[300];
 	for (char *p = buf; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = 0;
+		char *line = pr_next_line(&p);
 		lineno++;
-		char *line = rd_trim(p);
-		p = nl ? nl + 1 : NULL;
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
 		if (!rd_utf8_valid(line, strlen(line))) {
 			rc = rd_fail_at(e, RD_E_INVALID, where, _("not valid UTF-8"));
