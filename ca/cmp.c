@@ -582,6 +582,7 @@ static rd_code cmp_ping(rd_ca *ca, rd_ca_ping *out, rd_err *e)
 {
 	OSSL_CMP_CTX *c = new_ctx(ca, NULL, e);
 	STACK_OF(OSSL_CMP_ITAV) *itavs;
+	rd_http_resp r;
 	rd_code rc = RD_OK;
 	if (!c)
 		return e ? e->code : RD_E_INTERNAL;
@@ -593,17 +594,10 @@ static rd_code cmp_ping(rd_ca *ca, rd_ca_ping *out, rd_err *e)
 	OSSL_CMP_CTX_free(c);
 	if (rc)
 		return rc;
-	{
-		curl_off_t tls_us = 0, total_us = 0;
-		long hv = 0;
-		curl_easy_getinfo(ca->curl, CURLINFO_APPCONNECT_TIME_T, &tls_us);
-		curl_easy_getinfo(ca->curl, CURLINFO_TOTAL_TIME_T, &total_us);
-		curl_easy_getinfo(ca->curl, CURLINFO_HTTP_VERSION, &hv);
-		out->tls_ms = (double)tls_us / 1000.0;
-		out->total_ms = (double)total_us / 1000.0;
-		out->http_version = hv == CURL_HTTP_VERSION_2_0 ? 2 : 11;
-		rd_strlcpy(out->tls_version, ca->last_tls, sizeof out->tls_version);
-	}
+	memset(&r, 0, sizeof r);
+	rd_ca_http_timings(ca, &r);
+	rd_strlcpy(r.tls_version, ca->last_tls, sizeof r.tls_version);
+	rd_ca_ping_transport(out, &r);
 	return cmp_info(ca, &out->info, e);
 }
 
