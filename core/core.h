@@ -54,6 +54,13 @@ rd_code rd_fail(rd_err *e, rd_code code, const char *fmt, ...) RD_PRINTF(3, 4);
 rd_code rd_fail_at(rd_err *e, rd_code code, const char *field, const char *fmt, ...)
 	RD_PRINTF(4, 5);
 rd_code rd_failv(rd_err *e, rd_code code, const char *field, const char *fmt, va_list ap);
+#ifdef __clang_analyzer__
+/* clang-tidy's analyzer reads one file at a time: tell it that these give
+ * back the code they were given, so that it does not follow a failure on
+ * as if it had succeeded.  Not used in builds. */
+#define rd_fail(e, code, ...) ((void)rd_fail(e, code, __VA_ARGS__), (code))
+#define rd_fail_at(e, code, field, ...) ((void)rd_fail_at(e, code, field, __VA_ARGS__), (code))
+#endif
 /* Add context in front of an existing message: "ctx: old message". */
 void rd_err_prefix(rd_err *e, const char *fmt, ...) RD_PRINTF(2, 3);
 /* Process exit status for a code (see docs/radesk.1, EXIT STATUS). */
