@@ -117,16 +117,15 @@ static rd_code seal_one(const rd_keys *k, const char *label, const char *value, 
 
 static rd_code seal_record(const rd_keys *k, const rd_app_record *r, struct sealed *s, rd_err *e)
 {
+	rd_code rc;
 	memset(s, 0, sizeof *s);
-	if (seal_one(k, "id", r->subject_id_number, &s->subject_id, s->subject_id_idx, e) != RD_OK ||
-	    seal_one(k, "mobile", r->subject_mobile, &s->subject_mobile, s->subject_mobile_idx, e) != RD_OK ||
-	    seal_one(k, "uscc", r->org_uscc, &s->org_uscc, s->org_uscc_idx, e) != RD_OK ||
-	    seal_one(k, "id", r->agent_id_number, &s->agent_id, s->agent_id_idx, e) != RD_OK ||
-	    seal_one(k, "mobile", r->agent_mobile, &s->agent_mobile, s->agent_mobile_idx, e) != RD_OK) {
+	if ((rc = seal_one(k, "id", r->subject_id_number, &s->subject_id, s->subject_id_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "mobile", r->subject_mobile, &s->subject_mobile, s->subject_mobile_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "uscc", r->org_uscc, &s->org_uscc, s->org_uscc_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "id", r->agent_id_number, &s->agent_id, s->agent_id_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "mobile", r->agent_mobile, &s->agent_mobile, s->agent_mobile_idx, e)) != RD_OK)
 		sealed_free(s);
-		return e ? e->code : RD_E_INTERNAL;
-	}
-	return RD_OK;
+	return rc;
 }
 
 /* The 30 data columns in the order of the INSERT and UPDATE below, into
@@ -199,9 +198,9 @@ static rd_code write_record(rd_db *db, const rd_keys *k, const char *sql, const 
 	struct sealed s;
 	rd_arg args[40];
 	size_t n;
-	rd_code rc;
-	if (seal_record(k, r, &s, e) != RD_OK)
-		return e ? e->code : RD_E_INTERNAL;
+	rd_code rc = seal_record(k, r, &s, e);
+	if (rc != RD_OK)
+		return rc;
 	n = record_args(r, &s, args);
 	do
 		args[n++] = *tail;

@@ -379,10 +379,10 @@ static int days_in_month(int y, int m)
 /* Today's date in China Standard Time as YYYYMMDD. */
 static long china_today(time_t now)
 {
-	time_t t = now + 8 * 3600;
+	time_t t = now + (time_t)8 * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	return (long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	return (long)(tm.tm_year + 1900) * 10000 + (long)(tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 rd_code rd_check_resident_id(const char *value, time_t now, const char *field, rd_err *e)
@@ -407,7 +407,7 @@ rd_code rd_check_resident_id(const char *value, time_t now, const char *field, r
 	d = (v[12] - '0') * 10 + (v[13] - '0');
 	if (y < 1880 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return bad(e, field, _("birth date %.8s is not a real date"), v + 6);
-	if ((long)y * 10000 + m * 100 + d > china_today(now))
+	if ((long)y * 10000 + (long)m * 100 + d > china_today(now))
 		return bad(e, field, _("birth date %.8s is in the future"), v + 6);
 	want = rd_gb11643_check_char(v);
 	if (want != v[17])
