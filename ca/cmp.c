@@ -40,12 +40,11 @@ static rd_code read_secret(const char *path, unsigned char *out, size_t *len, rd
 	struct stat st;
 	char *data = NULL;
 	size_t n = 0;
-	rd_code rc;
 	if (stat(path, &st) == 0 && (st.st_mode & 077))
 		return rd_fail_at(e, RD_E_CONFIG, "ca.cmp_secret_file",
 				  _("%s is readable by others (mode %04o); a key file must be mode 0600"),
 				  path, (unsigned)(st.st_mode & 07777));
-	if ((rc = rd_file_read(path, 4096, &data, &n, e)))
+	if (rd_file_read(path, 4096, &data, &n, e) != RD_OK)
 		return rd_err_prefix(e, "ca.cmp_secret_file"), RD_E_CONFIG;
 	while (n && (data[n - 1] == '\n' || data[n - 1] == '\r'))
 		n--;
