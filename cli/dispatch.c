@@ -133,7 +133,8 @@ static int open_context(cli *c, bool create)
 	c->opt.log = rd_logger_stderr(RD_LOG_WARN);
 	if (rd_ctx_open(&c->ctx, &c->opt, &c->err) != RD_OK)
 		return cli_fail(c->opt.db_path ? "--db" : "open", &c->err);
-	c->ctx->interrupted = &interrupted;
+	/* rd_ctx_open sets c->ctx when it succeeds (the analyzer can not see it) */
+	c->ctx->interrupted = &interrupted; /* NOLINT(clang-analyzer-core.NullDereference) */
 	return 0;
 }
 
