@@ -25,11 +25,7 @@ module = $module
 so_pin_file = $TESTTMP/so-pin
 $(printf '%s\n' "$@")
 [ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
+$(cfssl_ca_conf)
 CONF
 }
 
