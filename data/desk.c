@@ -279,7 +279,8 @@ rd_code rd_desk_paid_net(rd_db *db, int64_t app_id, int64_t *net, rd_err *e)
 rd_code rd_desk_took_fee(rd_db *db, int64_t app_id, const char *operator_name, bool *out, rd_err *e)
 {
 	int64_t one = 0;
-	rd_code rc = rd_db_get(db, "SELECT 1 FROM payments WHERE app_id = ? AND operator = ? COLLATE NOCASE AND amount > 0",
+	rd_code rc = rd_db_get(db,
+			       "SELECT 1 FROM payments WHERE app_id = ? AND operator = ? COLLATE NOCASE AND amount > 0",
 			       RD_ARGS(rd_int(app_id), rd_text(operator_name)), rd_read_int64, &one, e, "payments");
 	*out = rc == RD_OK;
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;

@@ -34,10 +34,10 @@ rd_code rd_revreq_insert(rd_db *db, rd_revreq_row *r, rd_err *e)
 		"new_csr, ukey_serial, ukey_fate, new_app_no, approved_by, approved_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 		RD_ARGS(rd_int(r->app_id), rd_text(r->purpose), rd_int(r->reason), rd_text(r->serial_hex),
-			rd_opt_text(r->note), rd_int(r->in_person), rd_opt_text(r->batch), rd_opt_text(r->evidence_sha256),
-			rd_opt_text(r->evidence_name), rd_int(r->requested_at), rd_int(r->due_at), rd_text(r->recorded_by),
-			rd_int(r->recorded_at), rd_text(r->status[0] ? r->status : "pending"), rd_opt_text(r->new_csr),
-			rd_opt_text(r->ukey_serial), rd_opt_text(r->ukey_fate), rd_opt_text(r->new_app_no),
+			rd_opt_text(r->note), rd_int(r->in_person), rd_opt_text(r->batch),
+			rd_opt_text(r->evidence_sha256), rd_opt_text(r->evidence_name), rd_int(r->requested_at),
+			rd_int(r->due_at), rd_text(r->recorded_by), rd_int(r->recorded_at),
+			rd_text(r->status[0] ? r->status : "pending"), rd_opt_text(r->new_csr), rd_opt_text(r->ukey_serial), rd_opt_text(r->ukey_fate), rd_opt_text(r->new_app_no),
 			rd_opt_text(r->approved_by), rd_int_or_null(r->approved_at)),
 		r, e);
 	if (rc != RD_OK)
@@ -119,7 +119,8 @@ rd_code rd_revreq_get(rd_db *db, int64_t id, rd_revreq_row *out, rd_err *e)
 rd_code rd_revreq_open_for(rd_db *db, int64_t app_id, rd_revreq_row *out, rd_err *e)
 {
 	return rd_db_get(db,
-			 "SELECT " REVREQ_COLUMNS "WHERE r.app_id = ? AND r.status IN ('pending', 'approved', 'queued')",
+			 "SELECT " REVREQ_COLUMNS
+			 "WHERE r.app_id = ? AND r.status IN ('pending', 'approved', 'queued')",
 			 RD_ARGS(rd_int(app_id)), read_revreq, out, e, "revocation_requests");
 }
 

@@ -51,7 +51,8 @@ rd_code rd_operator_update(rd_db *db, const rd_operator_row *op, rd_err *e)
 			 "UPDATE operators SET role = ?, pw_hash = ?, failed_logins = ?, locked_until = ?, "
 			 "disabled = ?, last_login_at = ? WHERE id = ?",
 			 RD_ARGS(rd_text(op->role), rd_text(op->pw_hash), rd_int(op->failed_logins),
-				 rd_int(op->locked_until), rd_int(op->disabled), rd_int(op->last_login_at), rd_int(op->id)),
+				 rd_int(op->locked_until), rd_int(op->disabled), rd_int(op->last_login_at),
+				 rd_int(op->id)),
 			 e, "operator");
 }
 

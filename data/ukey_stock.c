@@ -37,8 +37,8 @@ rd_code rd_stock_insert(rd_db *db, const rd_stock_row *r, int64_t *id, rd_err *e
 	rd_code rc = rd_db_run_unique(db,
 				      "INSERT INTO ukeys(serial, model, label, state, added_by, added_at, updated_by, "
 				      "updated_at) VALUES (?1, ?2, ?3, 'in_stock', ?4, ?5, ?4, ?5)",
-				      RD_ARGS(rd_text(r->serial), rd_text(r->model), rd_text(r->label), rd_text(r->added_by),
-					      rd_int(r->added_at)),
+				      RD_ARGS(rd_text(r->serial), rd_text(r->model), rd_text(r->label),
+					      rd_text(r->added_by), rd_int(r->added_at)),
 				      e, "ukeys");
 	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "serial", _("UKEY %s is in stock already"), r->serial);
