@@ -26,11 +26,7 @@ cat >"$RADESK_CONFIG" <<CONF
 data_dir = $T/data
 service_point = SP01
 [ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = user
+$(cfssl_ca_conf)
 parallel = ${BENCH_CA_PARALLEL:-0}
 CONF
 R=$BUILD/radesk

@@ -12,15 +12,9 @@ N=${UKEY_BENCH_N:-5}
 TESTTMP=$(mktemp -d)
 export TESTTMP RADESK_FIXED_TIME=
 . tests/lib.sh
-. tests/cli/lib_desk.sh
-. tests/fixtures/softhsm.sh
-. tests/fixtures/cfssl-ca.sh
+. tests/integration/lib_ukey.sh
+ukey_setup
 trap 'cfssl_ca_stop "$TESTTMP/ca"; rm -rf "$TESTTMP"' EXIT
-cfssl_ca_start "$TESTTMP/ca" >/dev/null || { echo "cfssl CA did not start"; exit 1; }
-rd_env --staff >/dev/null || exit 1
-softhsm_setup "$TESTTMP/hsm"
-printf '%s\n' "$SOFTHSM_SO_PIN" >"$TESTTMP/so-pin"
-chmod 600 "$TESTTMP/so-pin"
 cat >>"$RADESK_CONFIG" <<CONF
 [product.personal-sign]
 name = Personal signing certificate
@@ -33,26 +27,10 @@ key_type = rsa-2048
 [fees]
 personal-sign.1 = 100
 personal-rsa.1 = 100
-[ukey]
-module = $SOFTHSM_MODULE
-so_pin_file = $TESTTMP/so-pin
-[ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
 CONF
 export RADESK_UKEY_PIN=Bq7w3e9r
 
-approved() {
-	local no
-	no=$(app_json individual "$1" 1 | as clerk app new --file -) || return 1
-	as clerk app submit "$no" >/dev/null && verify_all "$no" clerk &&
-		as clerk fee record "$no" --amount 100.00 --method cash >/dev/null &&
-		as reviewer review next >/dev/null && as reviewer review approve "$no" >/dev/null || return 1
-	echo "$no"
-}
+approved() { app_json individual "$1" 1 | approved_from -; }
 
 run_kind() {
 	local product=$1 label=$2 i no serial ms times=()

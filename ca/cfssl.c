@@ -223,12 +223,7 @@ static rd_code cfssl_info_keep(rd_ca *ca, rd_ca_info *out, rd_http_resp *keep, r
 			       "certificate", &pem, keep, e);
 	if (rc)
 		return rc;
-	rc = rd_ca_x509_summary(pem, ca->trust, out, e);
-	if (rc == RD_OK)
-		out->chain_pem = pem;
-	else
-		free(pem);
-	return rc;
+	return rd_ca_info_from_pem(pem, ca->trust, out, e);
 }
 
 static rd_code cfssl_info(rd_ca *ca, rd_ca_info *out, rd_err *e)
@@ -242,10 +237,7 @@ static rd_code cfssl_ping(rd_ca *ca, rd_ca_ping *out, rd_err *e)
 	rd_code rc;
 	memset(&r, 0, sizeof r);
 	rc = cfssl_info_keep(ca, &out->info, &r, e);
-	out->tls_ms = r.tls_ms;
-	out->total_ms = r.total_ms;
-	out->http_version = (int)r.http_version;
-	rd_strlcpy(out->tls_version, r.tls_version, sizeof out->tls_version);
+	rd_ca_ping_transport(out, &r);
 	if (r.date[0]) {
 		time_t t = curl_getdate(r.date, NULL);
 		if (t > 0) {

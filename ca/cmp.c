@@ -40,12 +40,11 @@ static rd_code read_secret(const char *path, unsigned char *out, size_t *len, rd
 	struct stat st;
 	char *data = NULL;
 	size_t n = 0;
-	rd_code rc;
 	if (stat(path, &st) == 0 && (st.st_mode & 077))
 		return rd_fail_at(e, RD_E_CONFIG, "ca.cmp_secret_file",
 				  _("%s is readable by others (mode %04o); a key file must be mode 0600"),
 				  path, (unsigned)(st.st_mode & 07777));
-	if ((rc = rd_file_read(path, 4096, &data, &n, e)))
+	if (rd_file_read(path, 4096, &data, &n, e) != RD_OK)
 		return rd_err_prefix(e, "ca.cmp_secret_file"), RD_E_CONFIG;
 	while (n && (data[n - 1] == '\n' || data[n - 1] == '\r'))
 		n--;
@@ -573,12 +572,7 @@ static rd_code cmp_info(rd_ca *ca, rd_ca_info *out, rd_err *e)
 	rd_code rc = rd_file_read(ca->trust, 1 << 20, &pem, &n, e);
 	if (rc)
 		return rc;
-	rc = rd_ca_x509_summary(pem, ca->trust, out, e);
-	if (rc == RD_OK)
-		out->chain_pem = pem;
-	else
-		free(pem);
-	return rc;
+	return rd_ca_info_from_pem(pem, ca->trust, out, e);
 }
 
 /* ping: a CMP general message (genm) over TLS; any protected answer proves
@@ -587,6 +581,7 @@ static rd_code cmp_ping(rd_ca *ca, rd_ca_ping *out, rd_err *e)
 {
 	OSSL_CMP_CTX *c = new_ctx(ca, NULL, e);
 	STACK_OF(OSSL_CMP_ITAV) *itavs;
+	rd_http_resp r;
 	rd_code rc = RD_OK;
 	if (!c)
 		return e ? e->code : RD_E_INTERNAL;
@@ -598,17 +593,10 @@ static rd_code cmp_ping(rd_ca *ca, rd_ca_ping *out, rd_err *e)
 	OSSL_CMP_CTX_free(c);
 	if (rc)
 		return rc;
-	{
-		curl_off_t tls_us = 0, total_us = 0;
-		long hv = 0;
-		curl_easy_getinfo(ca->curl, CURLINFO_APPCONNECT_TIME_T, &tls_us);
-		curl_easy_getinfo(ca->curl, CURLINFO_TOTAL_TIME_T, &total_us);
-		curl_easy_getinfo(ca->curl, CURLINFO_HTTP_VERSION, &hv);
-		out->tls_ms = (double)tls_us / 1000.0;
-		out->total_ms = (double)total_us / 1000.0;
-		out->http_version = hv == CURL_HTTP_VERSION_2_0 ? 2 : 11;
-		rd_strlcpy(out->tls_version, ca->last_tls, sizeof out->tls_version);
-	}
+	memset(&r, 0, sizeof r);
+	rd_ca_http_timings(ca, &r);
+	rd_strlcpy(r.tls_version, ca->last_tls, sizeof r.tls_version);
+	rd_ca_ping_transport(out, &r);
 	return cmp_info(ca, &out->info, e);
 }
 

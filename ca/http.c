@@ -214,7 +214,6 @@ rd_code rd_ca_http_post(rd_ca *ca, const char *path, const char *content_type, c
 	char *url = rd_asprintf("%s%s", ca->url, path);
 	char line[256];
 	CURLcode cc;
-	curl_off_t tls_us = 0, total_us = 0;
 
 	memset(r, 0, sizeof *r);
 	r->handle = ca->curl;
@@ -249,14 +248,28 @@ rd_code rd_ca_http_post(rd_ca *ca, const char *path, const char *content_type, c
 		return map_curl(ca, cc, e);
 	}
 	curl_easy_getinfo(ca->curl, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_easy_getinfo(ca->curl, CURLINFO_HTTP_VERSION, &r->http_version);
-	curl_easy_getinfo(ca->curl, CURLINFO_APPCONNECT_TIME_T, &tls_us);
-	curl_easy_getinfo(ca->curl, CURLINFO_TOTAL_TIME_T, &total_us);
 	if (r->tls_version[0])
 		rd_strlcpy(ca->last_tls, r->tls_version, sizeof ca->last_tls);
+	rd_ca_http_timings(ca, r);
+	return RD_OK;
+}
+
+void rd_ca_http_timings(rd_ca *ca, rd_http_resp *r)
+{
+	curl_off_t tls_us = 0, total_us = 0;
+	long hv = 0;
+	curl_easy_getinfo(ca->curl, CURLINFO_HTTP_VERSION, &hv);
+	curl_easy_getinfo(ca->curl, CURLINFO_APPCONNECT_TIME_T, &tls_us);
+	curl_easy_getinfo(ca->curl, CURLINFO_TOTAL_TIME_T, &total_us);
 	r->tls_ms = (double)tls_us / 1000.0;
 	r->total_ms = (double)total_us / 1000.0;
-	r->http_version = r->http_version == CURL_HTTP_VERSION_2_0 ? 2
-			  : r->http_version == CURL_HTTP_VERSION_1_0 ? 10 : 11;
-	return RD_OK;
+	r->http_version = hv == CURL_HTTP_VERSION_2_0 ? 2 : hv == CURL_HTTP_VERSION_1_0 ? 10 : 11;
+}
+
+void rd_ca_ping_transport(rd_ca_ping *out, const rd_http_resp *r)
+{
+	out->tls_ms = r->tls_ms;
+	out->total_ms = r->total_ms;
+	out->http_version = (int)r->http_version;
+	rd_strlcpy(out->tls_version, r->tls_version, sizeof out->tls_version);
 }

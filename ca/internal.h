@@ -61,6 +61,10 @@ rd_code rd_ca_http_post(rd_ca *ca, const char *path, const char *content_type,
 			rd_err *e);
 rd_code rd_ca_http_init(rd_ca *ca, rd_err *e);
 void rd_ca_http_close(rd_ca *ca);
+/* Times and HTTP version (2, 10, 11) of the last exchange on ca->curl. */
+void rd_ca_http_timings(rd_ca *ca, rd_http_resp *r);
+/* A ping's transport figures (times, HTTP and TLS version) from r. */
+void rd_ca_ping_transport(rd_ca_ping *out, const rd_http_resp *r);
 /* Map an HTTP status that is not 2xx: 5xx/429 transient, else refused. */
 rd_code rd_ca_http_status_fail(long status, const char *detail, rd_err *e);
 
@@ -77,6 +81,9 @@ rd_code rd_ca_cfssl_parse(const char *body, size_t len, long status, const char 
 
 /* Subject, notAfter and trust of the first certificate in pem. */
 rd_code rd_ca_x509_summary(const char *pem, const char *trust_file, rd_ca_info *out, rd_err *e);
+/* The summary, with pem (taken over: kept as out->chain_pem, or freed on
+ * failure) as the chain. */
+rd_code rd_ca_info_from_pem(char *pem, const char *trust_file, rd_ca_info *out, rd_err *e);
 
 rd_code rd_ca_load_store(const char *trust_file, X509_STORE **out, rd_err *e);
 

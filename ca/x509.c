@@ -60,26 +60,21 @@ static rd_code spki_hash(EVP_PKEY *k, char out[65], rd_err *e)
 
 rd_code rd_ca_spki_sha256(const char *pem, char out[65], rd_err *e)
 {
+	X509_REQ *r = NULL;
+	X509 *x = NULL;
 	rd_code rc;
-	if (pem && strstr(pem, "-----BEGIN CERTIFICATE REQUEST-----")) {
-		X509_REQ *r = pem_csr(pem);
-		if (!r)
-			goto bad;
-		rc = spki_hash(X509_REQ_get0_pubkey(r), out, e);
-		X509_REQ_free(r);
-		return rc;
-	} else if (pem) {
-		X509 *x = pem_cert(pem);
-		if (!x)
-			goto bad;
-		rc = spki_hash(X509_get0_pubkey(x), out, e);
-		X509_free(x);
-		return rc;
+	if (pem && strstr(pem, "-----BEGIN CERTIFICATE REQUEST-----"))
+		r = pem_csr(pem);
+	else if (pem)
+		x = pem_cert(pem);
+	if (!r && !x) {
+		ERR_clear_error();
+		return rd_fail_at(e, RD_E_INVALID, "pem", "%s", _("not a PEM certificate or certificate request"));
 	}
-bad:
-	ERR_clear_error();
-	return rd_fail_at(e, RD_E_INVALID, "pem", "%s",
-			  _("not a PEM certificate or certificate request"));
+	rc = spki_hash(r ? X509_REQ_get0_pubkey(r) : X509_get0_pubkey(x), out, e);
+	X509_REQ_free(r);
+	X509_free(x);
+	return rc;
 }
 
 /* ---- serial numbers ------------------------------------------------------------ */
@@ -400,6 +395,16 @@ rd_code rd_ca_x509_summary(const char *pem, const char *trust_file, rd_ca_info *
 	out->trusted = verify_chain(x, NULL, trust_file, pem, time(NULL), &tmp) == RD_OK;
 	X509_free(x);
 	return RD_OK;
+}
+
+rd_code rd_ca_info_from_pem(char *pem, const char *trust_file, rd_ca_info *out, rd_err *e)
+{
+	rd_code rc = rd_ca_x509_summary(pem, trust_file, out, e);
+	if (rc == RD_OK)
+		out->chain_pem = pem;
+	else
+		free(pem);
+	return rc;
 }
 
 /* ---- a software CSR ------------------------------------------------------------- */

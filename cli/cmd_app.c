@@ -2,6 +2,7 @@
 #include "cli/internal.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -258,12 +259,13 @@ static int app_list(cli *c, int argc, char **argv)
 	q.text = cli_opt(argc, argv, "--query");
 	q.state = cli_opt(argc, argv, "--state");
 	q.created_by = cli_flag(argc, argv, "--mine") ? c->ctx->who.name : NULL;
-	q.limit = limit ? atoi(limit) : 20;
-	if (q.limit < 1 || q.limit > 1000)
+	long long n = 20, p = 1;
+	if (limit && !cli_number(limit, 1, 1000, &n))
 		return cli_usage("app", _("--limit is 1 to 1000"));
-	q.offset = page ? (atoi(page) - 1) * q.limit : 0;
-	if (q.offset < 0)
+	if (page && !cli_number(page, 1, INT_MAX / 1000, &p))
 		return cli_usage("app", _("--page starts at 1"));
+	q.limit = (int)n;
+	q.offset = (int)(p - 1) * q.limit;
 	if ((from && rd_time_parse(from, &q.from, &c->err) != RD_OK) ||
 	    (to && rd_time_parse(to, &q.to, &c->err) != RD_OK))
 		return cli_fail("app list", &c->err);
@@ -279,7 +281,8 @@ static int app_list(cli *c, int argc, char **argv)
 static int app_edit(cli *c, int argc, char **argv, const char *no)
 {
 	static const char *const vopts[] = {"--file", "--version", NULL}, *const flags[] = {"--draft", NULL};
-	const char *file = cli_opt(argc, argv, "--file"), *ver = cli_opt(argc, argv, "--version");
+	const char *file = cli_opt(argc, argv, "--file");
+	int64_t ver = 0;
 	unsigned flags_ = cli_flag(argc, argv, "--draft") ? RD_APP_DRAFT : 0;
 	rd_products *products = NULL;
 	rd_application a;
@@ -292,6 +295,8 @@ static int app_edit(cli *c, int argc, char **argv, const char *no)
 		return status;
 	if (!file)
 		return cli_usage("app", _("app edit NO --file FILE"));
+	if (cli_opt_version(c, argc, argv, &ver) != 0)
+		return cli_fail("app edit", &c->err);
 	if (read_input(file, &text, &len, &c->err) != RD_OK || rd_products_load(c->ctx->cfg, &products, &c->err) != RD_OK) {
 		free(text);
 		return cli_fail("app edit", &c->err);
@@ -303,7 +308,7 @@ static int app_edit(cli *c, int argc, char **argv, const char *no)
 	free(text);
 	rd_products_free(products);
 	if (rc == RD_OK)
-		rc = rd_app_edit(c->ctx, no, &a, ver ? atoi(ver) : 0, flags_, &errs, &c->err);
+		rc = rd_app_edit(c->ctx, no, &a, ver > INT_MAX ? INT_MAX : (int)ver, flags_, &errs, &c->err);
 	rd_application_clear(&a);
 	if (rc != RD_OK) {
 		if (errs.n)

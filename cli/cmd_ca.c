@@ -210,7 +210,7 @@ static int ca_ping(cli *c)
 	rd_ca_ping p;
 	char until[32];
 	rd_code rc;
-	if ((rc = rd_require_role(c->ctx, &c->err, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN)) != RD_OK)
+	if (rd_require_role(c->ctx, &c->err, 2, RD_ROLE_CLERK, RD_ROLE_ADMIN) != RD_OK)
 		return cli_fail("ca ping", &c->err);
 	if (rd_ca_settings_from_config(c->ctx->cfg, &s, &owned, &c->err) != RD_OK)
 		return cli_fail("ca ping", &c->err);

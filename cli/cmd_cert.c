@@ -292,10 +292,9 @@ static int cmd_expiring(cli *c, int argc, char **argv)
 	const char *d = cli_opt(argc, argv, "--days");
 	struct exp_print p = {c, 0};
 	int queued = 0, days = 30;
-	char *end;
 	if (d) {
-		long v = strtol(d, &end, 10);
-		if (!*d || *end || v < 0 || v > 3660) {
+		long long v;
+		if (!cli_number(d, 0, 3660, &v)) {
 			rd_fail_at(&c->err, RD_E_INVALID, "--days", _("'%s' is not a number of days (0-3660)"), d);
 			return cli_fail("cert expiring", &c->err);
 		}

@@ -3,25 +3,9 @@
 #include "cli/internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int parse_version(cli *c, int argc, char **argv, int64_t *v)
-{
-	const char *s = cli_opt(argc, argv, "--version");
-	char *end;
-	*v = 0;
-	if (!s)
-		return 0;
-	errno = 0;
-	long long n = strtoll(s, &end, 10);
-	if (errno || end == s || *end || n <= 0) {
-		rd_fail_at(&c->err, RD_E_INVALID, "--version", _("'%s' is not a version number"), s);
-		return -1;
-	}
-	*v = n;
-	return 0;
-}
 
 static void print_state(cli *c, const char *no)
 {
@@ -47,7 +31,7 @@ int cli_app_submit(cli *c, int argc, char **argv)
 		return status;
 	if (!no || cli_arg(argc, argv, 2, vopts))
 		return cli_usage("app", _("app submit NO [--version V]"));
-	if (parse_version(c, argc, argv, &ver) != 0)
+	if (cli_opt_version(c, argc, argv, &ver) != 0)
 		return cli_fail("app submit", &c->err);
 	if (rd_app_submit(c->ctx, no, ver, NULL, &c->err) != RD_OK)
 		return cli_fail("app submit", &c->err);
@@ -67,7 +51,7 @@ static int app_transition(cli *c, int argc, char **argv)
 		return status;
 	if (!no || !to)
 		return cli_usage("app", _("app transition NO STATE [--reason T] [--version V]"));
-	if (parse_version(c, argc, argv, &ver) != 0)
+	if (cli_opt_version(c, argc, argv, &ver) != 0)
 		return cli_fail("app transition", &c->err);
 	if (rd_transition(c->ctx, no, to, ver, cli_opt(argc, argv, "--reason"), &c->err) != RD_OK)
 		return cli_fail("app transition", &c->err);
@@ -331,7 +315,7 @@ int cli_cmd_review(cli *c, int argc, char **argv)
 	int status = cli_check_opts("review", argc, argv, vopts, NULL);
 	if (status)
 		return status;
-	if (parse_version(c, argc, argv, &ver) != 0)
+	if (cli_opt_version(c, argc, argv, &ver) != 0)
 		return cli_fail("review", &c->err);
 	if (!strcmp(sub, "next")) {
 		char got[32];
@@ -540,10 +524,10 @@ int cli_cmd_notify(cli *c, int argc, char **argv)
 	if (!strcmp(sub, "send")) {
 		rd_notify_result res;
 		const char *m = cli_opt(argc, argv, "--max");
-		int max = m ? atoi(m) : 0;
-		if (m && max <= 0)
+		long long max = 0;
+		if (m && !cli_number(m, 1, INT_MAX, &max))
 			return cli_usage("notify", _("--max needs a positive number"));
-		if (rd_notify_send(c->ctx, max, &res, &c->err) != RD_OK)
+		if (rd_notify_send(c->ctx, (int)max, &res, &c->err) != RD_OK)
 			return cli_fail("notify send", &c->err);
 		printf(_("sent %d, to retry %d, failed %d\n"), res.sent, res.retry, res.failed);
 		return 0;

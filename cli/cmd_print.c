@@ -52,14 +52,12 @@ static void print_outcome_json(const rd_print_outcome *o)
 
 static int parse_copies(const char *s, int *out)
 {
-	char *end;
-	long v;
+	long long v;
 	if (!s) {
 		*out = 1;
 		return 0;
 	}
-	v = strtol(s, &end, 10);
-	if (!*s || *end || v < 1 || v > 99)
+	if (!cli_number(s, 1, 99, &v))
 		return cli_usage("print", _("--copies is a number from 1 to 99, not '%s'"), s);
 	*out = (int)v;
 	return 0;

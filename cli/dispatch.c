@@ -134,8 +134,10 @@ static int open_context(cli *c, bool create)
 	if (rd_ctx_open(&c->ctx, &c->opt, &c->err) != RD_OK)
 		return cli_fail(c->opt.db_path ? "--db" : "open", &c->err);
 	/* how much goes to stderr: [radesk] log_level (the terminal interface
-	 * keeps a quiet logger of its own: stderr is its screen) */
-	c->ctx->log.min = rd_log_level_parse(rd_config_str(c->ctx->cfg, "radesk", "log_level"), RD_LOG_WARN);
+	 * keeps a quiet logger of its own: stderr is its screen).  rd_ctx_open
+	 * sets c->ctx when it succeeds (the analyzer can not see it). */
+	const char *level = rd_config_str(c->ctx->cfg, "radesk", "log_level"); /* NOLINT(clang-analyzer-core.NullDereference) */
+	c->ctx->log.min = rd_log_level_parse(level, RD_LOG_WARN);
 	c->ctx->interrupted = &interrupted;
 	return 0;
 }

@@ -39,6 +39,12 @@ const char *cli_arg(int argc, char **argv, int n, const char *const *value_opts)
 int cli_check_opts(const char *command, int argc, char **argv, const char *const *value_opts,
 		   const char *const *flags);
 void cli_print_json_string(FILE *f, const char *s);
+/* s is a whole number (strtoll's syntax, nothing after it) from min to
+ * max: true with it in *out. */
+bool cli_number(const char *s, long long min, long long max, long long *out);
+/* --version V when given (else 0): a positive number, or -1 with c->err
+ * saying what is wrong. */
+int cli_opt_version(cli *c, int argc, char **argv, int64_t *v);
 
 /* The desk's subcommands of `radesk app` (cli/cmd_desk.c): the app command
  * calls cli_app_desk_subcommand first; it returns -1 when the subcommand is

@@ -147,3 +147,32 @@ void cli_print_json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+bool cli_number(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long n;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
+int cli_opt_version(cli *c, int argc, char **argv, int64_t *v)
+{
+	const char *s = cli_opt(argc, argv, "--version");
+	long long n;
+	*v = 0;
+	if (!s)
+		return 0;
+	if (!cli_number(s, 1, INT64_MAX, &n)) {
+		rd_fail_at(&c->err, RD_E_INVALID, "--version", _("'%s' is not a version number"), s);
+		return -1;
+	}
+	*v = n;
+	return 0;
+}

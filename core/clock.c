@@ -43,11 +43,12 @@ rd_code rd_time_parse(const char *s, time_t *out, rd_err *e)
 	memset(&tm, 0, sizeof tm);
 	if (!s)
 		return rd_fail(e, RD_E_INVALID, _("no date given"));
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+	/* the field widths keep every number far from overflow */
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) /* NOLINT(cert-err34-c) */
 		goto bad;
 	if (s[n] == 'T' || s[n] == ' ') {
 		int m = 0;
-		if (sscanf(s + n + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &m) != 3)
+		if (sscanf(s + n + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &m) != 3) /* NOLINT(cert-err34-c) */
 			goto bad;
 		n += 1 + m;
 		if (s[n] == 'Z')

@@ -127,10 +127,10 @@ static rd_code check_value(const struct key_spec *k, const char *value, const ch
 		return RD_OK;
 	case T_INT: {
 		char *end;
-		long lo = 0, hi = 0;
+		/* the range "lo:hi" comes from config_keys.def */
+		long lo = strtol(k->arg, &end, 10), hi = *end == ':' ? strtol(end + 1, NULL, 10) : 0;
 		errno = 0;
 		long v = strtol(value, &end, 10);
-		sscanf(k->arg, "%ld:%ld", &lo, &hi);
 		if (errno || end == value || *end)
 			return rd_fail_at(e, RD_E_CONFIG, where, _("'%s' is not a whole number"), value);
 		if (v < lo || v > hi)

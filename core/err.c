@@ -24,7 +24,8 @@ rd_code rd_failv(rd_err *e, rd_code code, const char *field, const char *fmt, va
 	return code;
 }
 
-rd_code rd_fail(rd_err *e, rd_code code, const char *fmt, ...)
+/* The names in brackets: core.h may define them as macros for clang-tidy. */
+rd_code(rd_fail)(rd_err *e, rd_code code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -33,7 +34,7 @@ rd_code rd_fail(rd_err *e, rd_code code, const char *fmt, ...)
 	return code;
 }
 
-rd_code rd_fail_at(rd_err *e, rd_code code, const char *field, const char *fmt, ...)
+rd_code(rd_fail_at)(rd_err *e, rd_code code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

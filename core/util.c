@@ -162,7 +162,7 @@ rd_code rd_mkdir_p(const char *dir, int mode, rd_err *e)
 	size_t n = rd_strlcpy(buf, dir, sizeof buf);
 	if (n >= sizeof buf)
 		return rd_fail_at(e, RD_E_IO, dir, _("path too long"));
-	for (char *p = buf + 1; *p; p++) {
+	for (char *p = n ? buf + 1 : buf; *p; p++) { /* "" (or NULL): mkdir says what is wrong */
 		if (*p != '/')
 			continue;
 		*p = '\0';

@@ -2,6 +2,7 @@
  * optimistic versions, and the bigram name index. */
 #include "data/internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +16,20 @@
 
 /* ---- the name index -------------------------------------------------------- */
 
+/* The next code point of a name; U+FFFD for a byte that is not UTF-8.
+ * The decoder stops at the first byte that does not continue the
+ * sequence, so it never reads past the NUL. */
 static uint32_t next_cp(const unsigned char **p)
 {
-	const unsigned char *s = *p;
 	uint32_t cp;
-	int len;
-	if (s[0] < 0x80) {
-		cp = s[0];
-		len = 1;
-	} else if ((s[0] & 0xE0) == 0xC0 && s[1]) {
-		cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-		len = 2;
-	} else if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
-		cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-		len = 3;
-	} else if ((s[0] & 0xF8) == 0xF0 && s[1] && s[2] && s[3]) {
-		cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
-		     (s[3] & 0x3F);
-		len = 4;
-	} else {
+	int len = rd_utf8_decode(*p, 4, &cp);
+	if (len < 0) {
 		cp = 0xFFFD;
 		len = 1;
 	}
 	*p += len;
 	return cp;
 }
-
 /* Letters, digits and ideographs count; spaces and punctuation do not, so
  * "阿依古丽·买买提" and "阿依古丽买买提" find each other. */
 static uint32_t fold_cp(uint32_t cp)
@@ -55,30 +44,6 @@ static uint32_t fold_cp(uint32_t cp)
 	    (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0xFFFD || (cp >= 0x80 && cp <= 0xBF))
 		return 0;
 	return cp;
-}
-
-static size_t put_cp(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
 }
 
 /* Folded code points of a name; returns how many. */
@@ -102,12 +67,12 @@ char *rd_name_grams(const char *name)
 	if (!out)
 		return NULL;
 	if (n == 1)
-		o += put_cp(o, cps[0]);
+		o += rd_utf8_encode(cps[0], o);
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (i)
 			*o++ = ' ';
-		o += put_cp(o, cps[i]);
-		o += put_cp(o, cps[i + 1]);
+		o += rd_utf8_encode(cps[i], o);
+		o += rd_utf8_encode(cps[i + 1], o);
 	}
 	*o = '\0';
 	return out;
@@ -152,107 +117,71 @@ static rd_code seal_one(const rd_keys *k, const char *label, const char *value, 
 
 static rd_code seal_record(const rd_keys *k, const rd_app_record *r, struct sealed *s, rd_err *e)
 {
+	rd_code rc;
 	memset(s, 0, sizeof *s);
-	if (seal_one(k, "id", r->subject_id_number, &s->subject_id, s->subject_id_idx, e) != RD_OK ||
-	    seal_one(k, "mobile", r->subject_mobile, &s->subject_mobile, s->subject_mobile_idx, e) != RD_OK ||
-	    seal_one(k, "uscc", r->org_uscc, &s->org_uscc, s->org_uscc_idx, e) != RD_OK ||
-	    seal_one(k, "id", r->agent_id_number, &s->agent_id, s->agent_id_idx, e) != RD_OK ||
-	    seal_one(k, "mobile", r->agent_mobile, &s->agent_mobile, s->agent_mobile_idx, e) != RD_OK) {
+	if ((rc = seal_one(k, "id", r->subject_id_number, &s->subject_id, s->subject_id_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "mobile", r->subject_mobile, &s->subject_mobile, s->subject_mobile_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "uscc", r->org_uscc, &s->org_uscc, s->org_uscc_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "id", r->agent_id_number, &s->agent_id, s->agent_id_idx, e)) != RD_OK ||
+	    (rc = seal_one(k, "mobile", r->agent_mobile, &s->agent_mobile, s->agent_mobile_idx, e)) != RD_OK)
 		sealed_free(s);
-		return e ? e->code : RD_E_INTERNAL;
-	}
-	return RD_OK;
+	return rc;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+/* The 30 data columns in the order of the INSERT and UPDATE below, into
+ * a[0..29]; returns 30. */
+static size_t record_args(const rd_app_record *r, const struct sealed *s, rd_arg *a)
 {
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-/* Binds the 29 data columns in the order of the INSERT and UPDATE below. */
-static void bind_fields(sqlite3_stmt *st, const rd_app_record *r, const struct sealed *s)
-{
-	int i = 1;
-	bind_opt(st, i++, r->kind);
-	bind_opt(st, i++, r->product);
-	sqlite3_bind_int(st, i++, r->years > 0 ? r->years : 1);
-	bind_opt(st, i++, r->username);
-	bind_opt(st, i++, r->state);
-	bind_opt(st, i++, r->subject_name);
-	bind_opt(st, i++, r->subject_id_type);
-	bind_opt(st, i++, s->subject_id);
-	bind_opt(st, i++, s->subject_id_idx);
-	bind_opt(st, i++, s->subject_mobile);
-	bind_opt(st, i++, s->subject_mobile_idx);
-	bind_opt(st, i++, r->subject_email);
-	bind_opt(st, i++, r->org_name);
-	bind_opt(st, i++, s->org_uscc);
-	bind_opt(st, i++, s->org_uscc_idx);
-	bind_opt(st, i++, r->org_address);
-	bind_opt(st, i++, r->org_legal_rep);
-	bind_opt(st, i++, r->agent_name);
-	bind_opt(st, i++, r->agent_id_type);
-	bind_opt(st, i++, s->agent_id);
-	bind_opt(st, i++, s->agent_id_idx);
-	bind_opt(st, i++, s->agent_mobile);
-	bind_opt(st, i++, s->agent_mobile_idx);
-	bind_opt(st, i++, r->agent_email);
-	bind_opt(st, i++, r->verify_question);
-	bind_opt(st, i++, r->verify_answer_hash);
-	bind_opt(st, i++, r->agreement_version);
-	bind_opt(st, i++, r->cancel_reason);
-	bind_opt(st, i++, r->updated_by);
-	sqlite3_bind_int64(st, i, (int64_t)r->updated_at);
+	const rd_arg data[] = {
+		rd_opt_text(r->kind), rd_opt_text(r->product), rd_int(r->years > 0 ? r->years : 1),
+		rd_opt_text(r->username), rd_opt_text(r->state), rd_opt_text(r->subject_name),
+		rd_opt_text(r->subject_id_type), rd_opt_text(s->subject_id), rd_opt_text(s->subject_id_idx),
+		rd_opt_text(s->subject_mobile), rd_opt_text(s->subject_mobile_idx), rd_opt_text(r->subject_email),
+		rd_opt_text(r->org_name), rd_opt_text(s->org_uscc), rd_opt_text(s->org_uscc_idx),
+		rd_opt_text(r->org_address), rd_opt_text(r->org_legal_rep), rd_opt_text(r->agent_name),
+		rd_opt_text(r->agent_id_type), rd_opt_text(s->agent_id), rd_opt_text(s->agent_id_idx),
+		rd_opt_text(s->agent_mobile), rd_opt_text(s->agent_mobile_idx), rd_opt_text(r->agent_email),
+		rd_opt_text(r->verify_question), rd_opt_text(r->verify_answer_hash),
+		rd_opt_text(r->agreement_version), rd_opt_text(r->cancel_reason), rd_opt_text(r->updated_by),
+		rd_int(r->updated_at),
+	};
+	memcpy(a, data, sizeof data);
+	return RD_ARRAY_LEN(data);
 }
 
 static rd_code next_number(rd_db *db, const char *prefix, const rd_app_record *r, char *no, size_t n, rd_err *e)
 {
-	sqlite3_stmt *st;
 	char day[16];
 	struct tm tm;
 	int64_t seq = 0;
 	time_t t = r->created_at;
+	rd_code rc;
 	localtime_r(&t, &tm);
 	strftime(day, sizeof day, "%Y%m%d", &tm);
-	if (rd_db_prepare(db,
-			  "INSERT INTO app_counters(service_point, day, last) VALUES (?, ?, 1) "
-			  "ON CONFLICT(service_point, day) DO UPDATE SET last = last + 1 RETURNING last",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, r->service_point, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		seq = sqlite3_column_int64(st, 0);
-	rd_db_done(db, st);
-	if (!seq)
+	rc = rd_db_returning_int64(db,
+				   "INSERT INTO app_counters(service_point, day, last) VALUES (?, ?, 1) "
+				   "ON CONFLICT(service_point, day) DO UPDATE SET last = last + 1 RETURNING last",
+				   RD_ARGS(rd_text(r->service_point), rd_text(day)), &seq, e, "number");
+	if (rc == RD_E_NOTFOUND || (rc == RD_OK && !seq))
 		return rd_db_fail(db, e, "number");
+	if (rc != RD_OK)
+		return rc;
 	snprintf(no, n, "%s-%s-%06lld", prefix, day, (long long)seq);
 	return RD_OK;
 }
 
 static rd_code set_grams(rd_db *db, const rd_app_record *r, bool fresh, rd_err *e)
 {
-	sqlite3_stmt *st;
 	char *grams = record_grams(r);
-	int rc;
+	rd_code rc;
 	if (!grams)
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	if (rd_db_prepare(db,
-			  fresh ? "INSERT INTO application_names(grams, rowid) VALUES (?, ?)"
-				: "UPDATE application_names SET grams = ? WHERE rowid = ?",
-			  &st, e) != RD_OK) {
-		free(grams);
-		return RD_E_DATA;
-	}
-	sqlite3_bind_text(st, 1, grams, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->id);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
+	rc = rd_db_run(db,
+		       fresh ? "INSERT INTO application_names(grams, rowid) VALUES (?, ?)"
+			     : "UPDATE application_names SET grams = ? WHERE rowid = ?",
+		       RD_ARGS(rd_text(grams), rd_int(r->id)), e, "name index");
 	free(grams);
-	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "name index");
+	return rc;
 }
 
 static rd_code username_conflict(const rd_app_record *r, rd_err *e)
@@ -261,18 +190,34 @@ static rd_code username_conflict(const rd_app_record *r, rd_err *e)
 			  r->username);
 }
 
-rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_record *r, rd_err *e)
+/* Runs the INSERT or UPDATE of an application with the sealed fields: the
+ * user name is the constraint it can break. */
+static rd_code write_record(rd_db *db, const rd_keys *k, const char *sql, const rd_app_record *r,
+			    const rd_arg *tail, rd_err *e)
 {
 	struct sealed s;
-	sqlite3_stmt *st;
-	int rc;
+	rd_arg args[40];
+	size_t n;
+	rd_code rc = seal_record(k, r, &s, e);
+	if (rc != RD_OK)
+		return rc;
+	n = record_args(r, &s, args);
+	do
+		args[n++] = *tail;
+	while (tail++->kind != RD_ARG_END);
+	rc = rd_db_run_unique(db, sql, args, e, "application");
+	sealed_free(&s);
+	return rc == RD_E_CONFLICT ? username_conflict(r, e) : rc;
+}
+
+rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_record *r, rd_err *e)
+{
+	rd_code rc;
 	if (r->username[0] && rd_app_username_taken(db, r->username, 0))
 		return username_conflict(r, e);
 	if (next_number(db, prefix, r, r->no, sizeof r->no, e) != RD_OK)
 		return RD_E_DATA;
-	if (seal_record(k, r, &s, e) != RD_OK)
-		return e ? e->code : RD_E_INTERNAL;
-	if (rd_db_prepare(db,
+	rc = write_record(db, k,
 			  "INSERT INTO applications(kind, product, years, username, state, subject_name, "
 			  "subject_id_type, subject_id_enc, subject_id_idx, subject_mobile_enc, subject_mobile_idx, "
 			  "subject_email, org_name, org_uscc_enc, org_uscc_idx, org_address, org_legal_rep, agent_name, "
@@ -280,26 +225,12 @@ rd_code rd_app_insert(rd_db *db, const rd_keys *k, const char *prefix, rd_app_re
 			  "verify_question, verify_answer_hash, agreement_version, cancel_reason, updated_by, "
 			  "updated_at, no, service_point, copied_from, created_by, created_at, version) VALUES "
 			  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
-			  &st, e) != RD_OK) {
-		sealed_free(&s);
-		return RD_E_DATA;
-	}
-	bind_fields(st, r, &s);
-	sqlite3_bind_text(st, 31, r->no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 32, r->service_point, -1, SQLITE_STATIC);
-	if (r->copied_from)
-		sqlite3_bind_int64(st, 33, r->copied_from);
-	else
-		sqlite3_bind_null(st, 33);
-	sqlite3_bind_text(st, 34, r->created_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 35, (int64_t)r->created_at);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	sealed_free(&s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return username_conflict(r, e);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "application");
+			  r,
+			  RD_ARGS(rd_text(r->no), rd_text(r->service_point), rd_int_or_null(r->copied_from),
+				  rd_text(r->created_by), rd_int(r->created_at)),
+			  e);
+	if (rc != RD_OK)
+		return rc;
 	r->id = sqlite3_last_insert_rowid(db->h);
 	r->version = 1;
 	return set_grams(db, r, true, e);
@@ -365,25 +296,18 @@ static rd_code get_where(rd_db *db, const rd_keys *k, const char *where, const c
 {
 	sqlite3_stmt *st;
 	char sql[1024];
-	int rc;
-	rd_code res = RD_OK;
+	rd_code rc;
 	snprintf(sql, sizeof sql, "SELECT " APP_COLUMNS " FROM applications WHERE %s", where);
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+	if (rd_db_query(db, sql, text ? RD_ARGS(rd_text(text)) : RD_ARGS(rd_int(id)), &st, e) != RD_OK)
 		return RD_E_DATA;
-	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		res = read_record(k, st, out, e);
-	else if (rc == SQLITE_DONE)
-		res = text ? rd_fail_at(e, RD_E_NOTFOUND, "no", _("no application %s"), text)
-			   : rd_fail(e, RD_E_NOTFOUND, _("no application with id %lld"), (long long)id);
-	else
-		res = rd_db_fail(db, e, "application");
+	rc = rd_db_step_one(db, st, e, "application");
+	if (rc == RD_OK)
+		rc = read_record(k, st, out, e);
 	rd_db_done(db, st);
-	return res;
+	if (rc == RD_E_NOTFOUND)
+		return text ? rd_fail_at(e, RD_E_NOTFOUND, "no", _("no application %s"), text)
+			    : rd_fail(e, RD_E_NOTFOUND, _("no application with id %lld"), (long long)id);
+	return rc;
 }
 
 rd_code rd_app_get(rd_db *db, const rd_keys *k, const char *no, rd_app_record *out, rd_err *e)
@@ -396,31 +320,32 @@ rd_code rd_app_get_by_id(rd_db *db, const rd_keys *k, int64_t id, rd_app_record 
 	return get_where(db, k, "id = ?", NULL, id, out, e);
 }
 
+struct last_change {
+	char who[64], when[32];
+};
+
+static rd_code read_last_change(sqlite3_stmt *st, void *row, rd_err *e)
+{
+	struct last_change *c = row;
+	rd_strlcpy(c->who, rd_col_text(st, 0), sizeof c->who);
+	rd_time_local((time_t)sqlite3_column_int64(st, 1), c->when);
+	return RD_OK;
+}
+
 static rd_code version_conflict(rd_db *db, const rd_app_record *r, rd_err *e)
 {
-	sqlite3_stmt *st;
-	char when[32] = "?", who[64] = "?";
-	if (rd_db_prepare(db, "SELECT updated_by, updated_at FROM applications WHERE id = ?", &st, NULL) == RD_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			rd_strlcpy(who, rd_col_text(st, 0), sizeof who);
-			rd_time_local((time_t)sqlite3_column_int64(st, 1), when);
-		}
-		rd_db_done(db, st);
-	}
-	return rd_fail_at(e, RD_E_CONFLICT, r->no, _("changed by %s at %s; reload it and try again"), who, when);
+	struct last_change c = {"?", "?"};
+	rd_db_get(db, "SELECT updated_by, updated_at FROM applications WHERE id = ?", RD_ARGS(rd_int(r->id)),
+		  read_last_change, &c, NULL, "application");
+	return rd_fail_at(e, RD_E_CONFLICT, r->no, _("changed by %s at %s; reload it and try again"), c.who, c.when);
 }
 
 rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 {
-	struct sealed s;
-	sqlite3_stmt *st;
-	int rc;
+	rd_code rc;
 	if (r->username[0] && rd_app_username_taken(db, r->username, r->id))
 		return username_conflict(r, e);
-	if (seal_record(k, r, &s, e) != RD_OK)
-		return e ? e->code : RD_E_INTERNAL;
-	if (rd_db_prepare(db,
+	rc = write_record(db, k,
 			  "UPDATE applications SET kind=?, product=?, years=?, username=?, state=?, subject_name=?, "
 			  "subject_id_type=?, subject_id_enc=?, subject_id_idx=?, subject_mobile_enc=?, "
 			  "subject_mobile_idx=?, subject_email=?, org_name=?, org_uscc_enc=?, org_uscc_idx=?, "
@@ -428,20 +353,9 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 			  "agent_id_idx=?, agent_mobile_enc=?, agent_mobile_idx=?, agent_email=?, verify_question=?, "
 			  "verify_answer_hash=?, agreement_version=?, cancel_reason=?, updated_by=?, updated_at=?, "
 			  "version = version + 1 WHERE id = ? AND version = ?",
-			  &st, e) != RD_OK) {
-		sealed_free(&s);
-		return RD_E_DATA;
-	}
-	bind_fields(st, r, &s);
-	sqlite3_bind_int64(st, 31, r->id);
-	sqlite3_bind_int(st, 32, r->version);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	sealed_free(&s);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return username_conflict(r, e);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "application");
+			  r, RD_ARGS(rd_int(r->id), rd_int(r->version)), e);
+	if (rc != RD_OK)
+		return rc;
 	if (sqlite3_changes(db->h) == 0)
 		return version_conflict(db, r, e);
 	r->version++;
@@ -450,31 +364,18 @@ rd_code rd_app_update(rd_db *db, const rd_keys *k, rd_app_record *r, rd_err *e)
 
 bool rd_app_username_taken(rd_db *db, const char *username, int64_t except_id)
 {
-	sqlite3_stmt *st;
-	bool taken = false;
-	if (sqlite3_prepare_v2(db->h,
-			       "SELECT 1 FROM applications WHERE username = ? AND id != ? "
-			       "AND state NOT IN ('cancelled', 'rejected_final')",
-			       -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, except_id);
-	taken = sqlite3_step(st) == SQLITE_ROW;
-	rd_db_done(db, st);
-	return taken;
+	int64_t one = 0;
+	return rd_db_get(db,
+			 "SELECT 1 FROM applications WHERE username = ? AND id != ? "
+			 "AND state NOT IN ('cancelled', 'rejected_final')",
+			 RD_ARGS(rd_text(username), rd_int(except_id)), rd_read_int64, &one, NULL,
+			 "application") == RD_OK;
 }
 
 rd_code rd_app_set_cancel_reason(rd_db *db, int64_t id, const char *reason, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db, "UPDATE applications SET cancel_reason = ? WHERE id = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, "application");
+	return rd_db_run(db, "UPDATE applications SET cancel_reason = ? WHERE id = ?",
+			 RD_ARGS(rd_text(reason), rd_int(id)), e, "application");
 }
 
 /* ---- search ---------------------------------------------------------------------- */
@@ -499,79 +400,94 @@ static char *match_phrase(const char *q)
 	return out;
 }
 
-rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e)
+/* The search as SQL: the WHERE clause, the table it reads and the value
+ * bound to ?1 (a blind index, an FTS phrase, a LIKE pattern or the value). */
+struct search_q {
+	char where[1024];
+	const char *from;
+	char idx[65];
+	char *phrase, *like;
+};
+
+static void search_add(struct search_q *q, const char *fmt, ...) RD_PRINTF(2, 3);
+static void search_add(struct search_q *q, const char *fmt, ...)
 {
-	char sql[2048], idx[65] = "", *phrase = NULL, *like = NULL;
-	const char *from = "applications a";
-	char where[1024] = "1";
-	sqlite3_stmt *st;
-	int rc, i = 1;
-	size_t w;
+	size_t w = strlen(q->where);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(q->where + w, sizeof q->where - w, fmt, ap);
+	va_end(ap);
+}
+
+static void search_by_name(struct search_q *q, const char *v)
+{
+	q->phrase = match_phrase(v);
+	if (q->phrase) {
+		q->from = "application_names n JOIN applications a ON a.id = n.rowid";
+		search_add(q, " AND application_names MATCH ?1");
+	} else {
+		q->like = rd_asprintf("%%%s%%", v);
+		search_add(q, " AND (a.subject_name LIKE ?1 OR a.org_name LIKE ?1 OR a.agent_name LIKE ?1)");
+	}
+}
+
+/* How each key searches: the blind index label (NULL: the value itself)
+ * and the clause on ?1. */
+static const struct {
+	rd_app_key by;
+	const char *label, *clause;
+} search_keys[] = {
+	{RD_APP_BY_NO, NULL, " AND a.no = ?1"},
+	{RD_APP_BY_USERNAME, NULL, " AND a.username = ?1"},
+	{RD_APP_BY_ID_NUMBER, "id", " AND (a.subject_id_idx = ?1 OR a.agent_id_idx = ?1)"},
+	{RD_APP_BY_USCC, "uscc", " AND a.org_uscc_idx = ?1"},
+	{RD_APP_BY_MOBILE, "mobile", " AND (a.subject_mobile_idx = ?1 OR a.agent_mobile_idx = ?1)"},
+};
+
+static void search_where(const rd_keys *k, const rd_app_filter *f, struct search_q *q)
+{
 	const char *v = f->value ? f->value : "";
-#define ADD(...) (w = strlen(where), snprintf(where + w, sizeof where - w, __VA_ARGS__))
-	switch (f->by) {
-	case RD_APP_BY_NONE:
-		break;
-	case RD_APP_BY_NO:
-		ADD(" AND a.no = ?%d", i);
-		break;
-	case RD_APP_BY_USERNAME:
-		ADD(" AND a.username = ?%d", i);
-		break;
-	case RD_APP_BY_ID_NUMBER:
-		rd_blind_index(k, "id", v, idx);
-		ADD(" AND (a.subject_id_idx = ?%d OR a.agent_id_idx = ?%d)", i, i);
-		break;
-	case RD_APP_BY_USCC:
-		rd_blind_index(k, "uscc", v, idx);
-		ADD(" AND a.org_uscc_idx = ?%d", i);
-		break;
-	case RD_APP_BY_MOBILE:
-		rd_blind_index(k, "mobile", v, idx);
-		ADD(" AND (a.subject_mobile_idx = ?%d OR a.agent_mobile_idx = ?%d)", i, i);
-		break;
-	case RD_APP_BY_NAME:
-		phrase = match_phrase(v);
-		if (phrase) {
-			from = "application_names n JOIN applications a ON a.id = n.rowid";
-			ADD(" AND application_names MATCH ?%d", i);
-		} else {
-			like = rd_asprintf("%%%s%%", v);
-			ADD(" AND (a.subject_name LIKE ?%d OR a.org_name LIKE ?%d OR a.agent_name LIKE ?%d)", i, i, i);
-		}
-		break;
+	memset(q, 0, sizeof *q);
+	rd_strlcpy(q->where, "1", sizeof q->where);
+	q->from = "applications a";
+	if (f->by == RD_APP_BY_NAME)
+		search_by_name(q, v);
+	for (size_t i = 0; i < RD_ARRAY_LEN(search_keys); i++) {
+		if (search_keys[i].by != f->by)
+			continue;
+		if (search_keys[i].label)
+			rd_blind_index(k, search_keys[i].label, v, q->idx);
+		search_add(q, "%s", search_keys[i].clause);
 	}
 	if (f->state)
-		ADD(" AND a.state = ?2");
+		search_add(q, " AND a.state = ?2");
 	if (f->created_by)
-		ADD(" AND a.created_by = ?3");
+		search_add(q, " AND a.created_by = ?3");
 	if (f->from)
-		ADD(" AND a.created_at >= ?4");
+		search_add(q, " AND a.created_at >= ?4");
 	if (f->to)
-		ADD(" AND a.created_at < ?5");
-#undef ADD
-	snprintf(sql, sizeof sql,
-		 "SELECT a.id, a.no, a.kind, a.product, a.username, a.state, "
-		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
-		 "FROM %s WHERE %s ORDER BY %s DESC LIMIT ?6 OFFSET ?7",
-		 from, where, phrase ? "n.rowid" : "a.id"); /* FTS5 streams rowid order: no sort */
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK) {
-		free(phrase);
-		free(like);
-		return RD_E_DATA;
-	}
-	if (f->by != RD_APP_BY_NONE)
-		sqlite3_bind_text(st, 1, idx[0] ? idx : phrase ? phrase : like ? like : v, -1, SQLITE_TRANSIENT);
-	if (f->state)
-		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
-	if (f->created_by)
-		sqlite3_bind_text(st, 3, f->created_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)f->from);
-	sqlite3_bind_int64(st, 5, (int64_t)f->to);
-	sqlite3_bind_int(st, 6, f->limit > 0 ? f->limit : 50);
-	sqlite3_bind_int(st, 7, f->offset);
-	free(phrase);
-	free(like);
+		search_add(q, " AND a.created_at < ?5");
+}
+
+/* The parameters ?1 to ?7 of the search into a[0..7]. */
+static const rd_arg *search_args(const rd_app_filter *f, const struct search_q *q, rd_arg a[8])
+{
+	const char *v = f->value ? f->value : "";
+	const char *key = q->idx[0] ? q->idx : q->phrase ? q->phrase : q->like ? q->like : v;
+	a[0] = rd_text(f->by != RD_APP_BY_NONE ? key : NULL);
+	a[1] = rd_text(f->state);
+	a[2] = rd_text(f->created_by);
+	a[3] = rd_int(f->from);
+	a[4] = rd_int(f->to);
+	a[5] = rd_int(f->limit > 0 ? f->limit : 50);
+	a[6] = rd_int(f->offset);
+	a[7] = (rd_arg){RD_ARG_END, NULL, 0};
+	return a;
+}
+
+static int search_rows(sqlite3_stmt *st, rd_app_fn fn, void *ud)
+{
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rd_app_summary s = {
 			.id = sqlite3_column_int64(st, 0),
@@ -588,8 +504,26 @@ rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_ap
 		if (fn(ud, &s))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "search");
-	return RD_OK;
+	return rc;
+}
+
+rd_code rd_app_search(rd_db *db, const rd_keys *k, const rd_app_filter *f, rd_app_fn fn, void *ud, rd_err *e)
+{
+	char sql[2048];
+	struct search_q q;
+	rd_arg args[8];
+	sqlite3_stmt *st;
+	rd_code rc;
+	search_where(k, f, &q);
+	snprintf(sql, sizeof sql,
+		 "SELECT a.id, a.no, a.kind, a.product, a.username, a.state, "
+		 "coalesce(a.org_name, a.subject_name, ''), a.created_by, a.created_at, a.updated_at "
+		 "FROM %s WHERE %s ORDER BY %s DESC LIMIT ?6 OFFSET ?7",
+		 q.from, q.where, q.phrase ? "n.rowid" : "a.id"); /* FTS5 streams rowid order: no sort */
+	rc = rd_db_query(db, sql, search_args(f, &q, args), &st, e);
+	if (rc == RD_OK)
+		rc = rd_db_rows_end(db, st, search_rows(st, fn, ud), e, "search");
+	free(q.phrase);
+	free(q.like);
+	return rc;
 }

@@ -35,66 +35,73 @@ static bool row_hash(const char *prev, int64_t seq, int64_t at, const char *op, 
 	return true;
 }
 
+struct audit_head {
+	int64_t *entries;
+	char *hash;
+};
+
+static rd_code read_head(sqlite3_stmt *st, void *row, rd_err *e)
+{
+	struct audit_head *h = row;
+	*h->entries = sqlite3_column_int64(st, 0);
+	rd_strlcpy(h->hash, rd_col_text(st, 1), 65);
+	return RD_OK;
+}
+
+/* The recorded end of the trail; RD_E_NOTFOUND (e untouched) before the
+ * first row. */
+static rd_code head_get(rd_db *db, int64_t *entries, char hash[65], rd_err *e)
+{
+	struct audit_head h;
+	*entries = 0;
+	hash[0] = '\0';
+	h = (struct audit_head){entries, hash};
+	return rd_db_get(db, "SELECT entries, hash FROM audit_head WHERE id = 1", RD_NO_ARGS, read_head, &h, e,
+			 "audit_head");
+}
+
+rd_code rd_audit_head(rd_db *db, int64_t *entries, char hash[65], rd_err *e)
+{
+	rd_code rc = head_get(db, entries, hash, e);
+	return rc == RD_E_NOTFOUND ? RD_OK : rc;
+}
+
 /* The chain continues from the recorded head, not from whatever row is
  * last now: rows cut from the end then leave a gap the verifier sees. */
 static rd_code last_row(rd_db *db, int64_t *seq, char prev[65], rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db, "SELECT entries, hash FROM audit_head WHERE id = 1", &st, e) != RD_OK)
-		return RD_E_DATA;
-	*seq = 0;
-	rd_strlcpy(prev, genesis, 65);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
-		rd_strlcpy(prev, rd_col_text(st, 1), 65);
-	}
-	rd_db_done(db, st);
-	return RD_OK;
+	rd_code rc = head_get(db, seq, prev, e);
+	if (rc == RD_E_NOTFOUND)
+		rd_strlcpy(prev, genesis, 65);
+	return rc == RD_E_NOTFOUND ? RD_OK : rc;
 }
 
 rd_code rd_audit_append(rd_db *db, time_t at, const char *operator_name, const char *action,
 			const char *object, const char *details_json, rd_err *e)
 {
-	sqlite3_stmt *st;
 	int64_t seq;
 	char prev[65], hash[65];
+	rd_code rc;
 	const char *op = operator_name ? operator_name : "-";
 	const char *obj = object ? object : "";
 	const char *det = details_json ? details_json : "{}";
 	if (!db->in_tx)
 		return rd_fail(e, RD_E_INTERNAL, _("audit rows are written inside the change's transaction"));
-	if (last_row(db, &seq, prev, e) != RD_OK)
-		return RD_E_DATA;
+	if ((rc = last_row(db, &seq, prev, e)) != RD_OK)
+		return rc;
 	seq++;
 	if (!row_hash(prev, seq, (int64_t)at, op, action, obj, det, hash))
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	if (rd_db_prepare(db,
-			  "INSERT INTO audit(seq, at, operator, action, object, details, prev_hash, hash) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, 2, (int64_t)at);
-	sqlite3_bind_text(st, 3, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, obj, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, det, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
-	if (rd_db_prepare(db, "INSERT OR REPLACE INTO audit_head(id, entries, hash) VALUES (1, ?, ?)", &st, e) !=
-	    RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
-	return RD_OK;
+	rc = rd_db_run(db,
+		       "INSERT INTO audit(seq, at, operator, action, object, details, prev_hash, hash) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		       RD_ARGS(rd_int(seq), rd_int(at), rd_text(op), rd_text(action), rd_text(obj), rd_text(det),
+			       rd_text(prev), rd_text(hash)),
+		       e, "audit");
+	if (rc != RD_OK)
+		return rc;
+	return rd_db_run(db, "INSERT OR REPLACE INTO audit_head(id, entries, hash) VALUES (1, ?, ?)",
+			 RD_ARGS(rd_int(seq), rd_text(hash)), e, "audit");
 }
 
 rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn fn, void *ud, rd_err *e)
@@ -105,11 +112,9 @@ rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn f
 				   "WHERE at >= ? AND object = ? ORDER BY seq"
 				 : "SELECT seq, at, operator, action, object, details, prev_hash, hash FROM audit "
 				   "WHERE at >= ? ORDER BY seq";
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
+	if (rd_db_query(db, sql, object ? RD_ARGS(rd_int(since), rd_text(object)) : RD_ARGS(rd_int(since)), &st,
+			e) != RD_OK)
 		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, (int64_t)since);
-	if (object)
-		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rd_audit_row r = {
 			.seq = sqlite3_column_int64(st, 0),
@@ -124,10 +129,7 @@ rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn f
 		if (fn(ud, &r))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "audit");
 }
 
 struct verify_state {
@@ -166,12 +168,10 @@ static int verify_row(void *ud, const rd_audit_row *r)
 
 static void check_head(rd_db *db, struct verify_state *vs)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->h, "SELECT entries, hash FROM audit_head WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
-		return;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(st, 0);
-		if (n != vs->res->entries || strcmp(rd_col_text(st, 1), vs->prev) != 0) {
+	int64_t n;
+	char hash[65];
+	if (head_get(db, &n, hash, NULL) == RD_OK) {
+		if (n != vs->res->entries || strcmp(hash, vs->prev) != 0) {
 			vs->res->first_bad = vs->res->entries + 1;
 			snprintf(vs->res->why, sizeof vs->res->why,
 				 _("the trail ends at row %lld but %lld rows were written: rows were removed from the end"),
@@ -181,7 +181,6 @@ static void check_head(rd_db *db, struct verify_state *vs)
 		vs->res->first_bad = 1;
 		snprintf(vs->res->why, sizeof vs->res->why, _("the record of the trail's end is missing"));
 	}
-	rd_db_done(db, st);
 }
 
 rd_code rd_audit_verify(rd_db *db, rd_audit_result *res, rd_err *e)
@@ -198,14 +197,7 @@ rd_code rd_audit_verify(rd_db *db, rd_audit_result *res, rd_err *e)
 
 int64_t rd_audit_count(rd_db *db)
 {
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM audit", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	rd_db_done(db, st);
-	return n;
+	return rd_db_number(db, "SELECT count(*) FROM audit");
 }
 
 /* Keyset paging: the WHERE clause is put together from fixed pieces for

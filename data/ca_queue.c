@@ -10,9 +10,11 @@
 	"coalesce(r.profile, ''), coalesce(r.subject, ''), coalesce(r.revoke_serial, ''), "                  \
 	"coalesce(r.revoke_reason, 0), r.state, r.attempts, r.next_try_at, r.last_error, r.sending_pid, "    \
 	"r.lease_until, r.unknown_outcomes, r.created_at, r.created_by, r.done_at"
+#define REQ_SELECT "SELECT " REQ_COLUMNS " FROM ca_requests r JOIN applications a ON a.id = r.app_id "
 
-static void read_req(sqlite3_stmt *st, rd_careq_row *r)
+static rd_code read_req(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_careq_row *r = row;
 	memset(r, 0, sizeof *r);
 	rd_strlcpy(r->id, rd_col_text(st, 0), sizeof r->id);
 	r->app_id = sqlite3_column_int64(st, 1);
@@ -34,99 +36,56 @@ static void read_req(sqlite3_stmt *st, rd_careq_row *r)
 	r->created_at = (time_t)sqlite3_column_int64(st, 17);
 	rd_strlcpy(r->created_by, rd_col_text(st, 18), sizeof r->created_by);
 	r->done_at = (time_t)sqlite3_column_int64(st, 19);
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	return RD_OK;
 }
 
 /* Runs an UPDATE; RD_E_NOTFOUND when it changed no row. */
-static rd_code run_update(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+static rd_code run_update(rd_db *db, const char *sql, const rd_arg *args, rd_err *e, const char *what)
 {
-	int rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, what);
-	if (sqlite3_changes(db->h) == 0)
+	rd_code rc = rd_db_run(db, sql, args, e, what);
+	if (rc == RD_OK && sqlite3_changes(db->h) == 0)
 		return rd_fail_at(e, RD_E_NOTFOUND, what, _("%s: no such row in the expected state"), what);
-	return RD_OK;
+	return rc;
 }
 
 rd_code rd_careq_insert(rd_db *db, const rd_careq_row *r, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db,
-			  "INSERT INTO ca_requests(id, app_id, kind, csr_pem, csr_spki_sha256, profile, subject, "
-			  "revoke_serial, revoke_reason, state, attempts, next_try_at, created_at, created_by) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->app_id);
-	sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
-	bind_opt(st, 4, r->csr_pem);
-	bind_opt(st, 5, r->csr_spki_sha256);
-	bind_opt(st, 6, r->profile);
-	bind_opt(st, 7, r->subject);
-	bind_opt(st, 8, r->revoke_serial);
-	if (!strcmp(r->kind, "revoke"))
-		sqlite3_bind_int(st, 9, r->revoke_reason);
-	else
-		sqlite3_bind_null(st, 9);
-	sqlite3_bind_int64(st, 10, (int64_t)r->next_try_at);
-	sqlite3_bind_int64(st, 11, (int64_t)r->created_at);
-	sqlite3_bind_text(st, 12, r->created_by, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	bool revoke = !strcmp(r->kind, "revoke");
+	rd_code rc = rd_db_run_unique(
+		db,
+		"INSERT INTO ca_requests(id, app_id, kind, csr_pem, csr_spki_sha256, profile, subject, "
+		"revoke_serial, revoke_reason, state, attempts, next_try_at, created_at, created_by) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+		RD_ARGS(rd_text(r->id), rd_int(r->app_id), rd_text(r->kind), rd_opt_text(r->csr_pem),
+			rd_opt_text(r->csr_spki_sha256), rd_opt_text(r->profile), rd_opt_text(r->subject),
+			rd_opt_text(r->revoke_serial), revoke ? rd_int(r->revoke_reason) : rd_null(),
+			rd_int(r->next_try_at), rd_int(r->created_at), rd_text(r->created_by)),
+		e, "CA request");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "application",
 				  _("the application has a CA request waiting already"));
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA request");
-	return RD_OK;
+	return rc;
 }
 
 static rd_code get_one(rd_db *db, const char *sql, const char *id, int64_t app_id, rd_careq_row *out,
 		       rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
-		return RD_E_DATA;
-	if (id)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, app_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_req(st, out);
-	rd_db_done(db, st);
-	if (rc == SQLITE_ROW)
-		return RD_OK;
-	if (rc == SQLITE_DONE)
+	rd_code rc = rd_db_get(db, sql, id ? RD_ARGS(rd_text(id)) : RD_ARGS(rd_int(app_id)), read_req, out, e,
+			       "CA request");
+	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "request", _("no CA request '%s'"), id ? id : "");
-	return rd_db_fail(db, e, "CA request");
+	return rc;
 }
 
 rd_code rd_careq_get(rd_db *db, const char *id, rd_careq_row *out, rd_err *e)
 {
-	return get_one(db,
-		       "SELECT " REQ_COLUMNS " FROM ca_requests r JOIN applications a ON a.id = r.app_id "
-		       "WHERE r.id = ?",
-		       id, 0, out, e);
+	return get_one(db, REQ_SELECT "WHERE r.id = ?", id, 0, out, e);
 }
 
 rd_code rd_careq_latest(rd_db *db, int64_t app_id, rd_careq_row *out, rd_err *e)
 {
-	return get_one(db,
-		       "SELECT " REQ_COLUMNS " FROM ca_requests r JOIN applications a ON a.id = r.app_id "
-		       "WHERE r.app_id = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1",
-		       NULL, app_id, out, e);
+	return get_one(db, REQ_SELECT "WHERE r.app_id = ? ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1", NULL,
+		       app_id, out, e);
 }
 
 rd_code rd_careq_due(rd_db *db, int64_t app_id, time_t now, bool any_time, char (*ids)[40], size_t max,
@@ -135,53 +94,34 @@ rd_code rd_careq_due(rd_db *db, int64_t app_id, time_t now, bool any_time, char 
 	sqlite3_stmt *st;
 	int rc;
 	*n = 0;
-	if (rd_db_prepare(db,
-			  "SELECT id FROM ca_requests WHERE (state = 'queued' OR (state = 'retry' AND "
-			  "(?3 OR next_try_at <= ?2))) AND (?1 = 0 OR app_id = ?1) "
-			  "ORDER BY next_try_at, created_at, rowid LIMIT ?4",
-			  &st, e) != RD_OK)
+	if (rd_db_query(db,
+			"SELECT id FROM ca_requests WHERE (state = 'queued' OR (state = 'retry' AND "
+			"(?3 OR next_try_at <= ?2))) AND (?1 = 0 OR app_id = ?1) "
+			"ORDER BY next_try_at, created_at, rowid LIMIT ?4",
+			RD_ARGS(rd_int(app_id), rd_int(now), rd_int(any_time), rd_int((int64_t)max)), &st, e) != RD_OK)
 		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, app_id);
-	sqlite3_bind_int64(st, 2, (int64_t)now);
-	sqlite3_bind_int(st, 3, any_time ? 1 : 0);
-	sqlite3_bind_int64(st, 4, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		rd_strlcpy(ids[(*n)++], rd_col_text(st, 0), 40);
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
 }
 
 rd_code rd_careq_claim(rd_db *db, const char *id, int64_t pid, time_t lease_until, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
+	return run_update(db,
 			  "UPDATE ca_requests SET state = 'sending', attempts = attempts + 1, sending_pid = ?2, "
 			  "lease_until = ?3 WHERE id = ?1 AND state IN ('queued', 'retry')",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, pid);
-	sqlite3_bind_int64(st, 3, (int64_t)lease_until);
-	return run_update(db, st, e, "CA request");
+			  RD_ARGS(rd_text(id), rd_int(pid), rd_int(lease_until)), e, "CA request");
 }
 
 rd_code rd_careq_finish(rd_db *db, const char *id, const char *state, time_t next_try_at, const char *error,
 			time_t done_at, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
+	return run_update(db,
 			  "UPDATE ca_requests SET state = ?2, next_try_at = ?3, last_error = ?4, done_at = ?5, "
 			  "sending_pid = 0, lease_until = 0 WHERE id = ?1 AND state = 'sending'",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)next_try_at);
-	sqlite3_bind_text(st, 4, error ? error : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (int64_t)done_at);
-	return run_update(db, st, e, "CA request");
+			  RD_ARGS(rd_text(id), rd_text(state), rd_int(next_try_at), rd_text(error ? error : ""),
+				  rd_int(done_at)),
+			  e, "CA request");
 }
 
 rd_code rd_careq_sending(rd_db *db, rd_careq_row *rows, size_t max, size_t *n, rd_err *e)
@@ -189,96 +129,92 @@ rd_code rd_careq_sending(rd_db *db, rd_careq_row *rows, size_t max, size_t *n, r
 	sqlite3_stmt *st;
 	int rc;
 	*n = 0;
-	if (rd_db_prepare(db,
-			  "SELECT " REQ_COLUMNS " FROM ca_requests r JOIN applications a ON a.id = r.app_id "
-			  "WHERE r.state = 'sending' ORDER BY r.created_at, r.rowid LIMIT ?",
-			  &st, e) != RD_OK)
+	if (rd_db_query(db, REQ_SELECT "WHERE r.state = 'sending' ORDER BY r.created_at, r.rowid LIMIT ?",
+			RD_ARGS(rd_int((int64_t)max)), &st, e) != RD_OK)
 		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-		read_req(st, &rows[(*n)++]);
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	return RD_OK;
+		read_req(st, &rows[(*n)++], NULL);
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
 }
 
 rd_code rd_careq_mark_unknown(rd_db *db, const char *id, time_t now, const char *note, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
+	return run_update(db,
 			  "UPDATE ca_requests SET state = 'retry', next_try_at = ?2, last_error = ?3, "
 			  "unknown_outcomes = unknown_outcomes + 1, sending_pid = 0, lease_until = 0 "
 			  "WHERE id = ?1 AND state = 'sending'",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (int64_t)now);
-	sqlite3_bind_text(st, 3, note ? note : "", -1, SQLITE_TRANSIENT);
-	return run_update(db, st, e, "CA request");
+			  RD_ARGS(rd_text(id), rd_int(now), rd_text(note ? note : "")), e, "CA request");
 }
 
 rd_code rd_careq_requeue(rd_db *db, const char *id, time_t now, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
+	return run_update(db,
 			  "UPDATE ca_requests SET state = 'queued', attempts = 0, next_try_at = ?2, done_at = 0 "
 			  "WHERE id = ?1 AND state = 'failed'",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (int64_t)now);
-	return run_update(db, st, e, "CA request");
+			  RD_ARGS(rd_text(id), rd_int(now)), e, "CA request");
 }
 
-rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
+static void count_state(rd_careq_stats *out, const char *state, int n)
+{
+	if (!strcmp(state, "queued"))
+		out->queued = n;
+	else if (!strcmp(state, "sending"))
+		out->sending = n;
+	else if (!strcmp(state, "retry"))
+		out->retry = n;
+	else if (!strcmp(state, "done"))
+		out->done = n;
+	else if (!strcmp(state, "failed"))
+		out->failed = n;
+}
+
+/* Requests per state, and when the oldest open one was made. */
+static rd_code stats_by_state(rd_db *db, rd_careq_stats *out, rd_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
-	memset(out, 0, sizeof *out);
-	if (rd_db_prepare(db,
-			  "SELECT state, count(*), min(CASE WHEN state IN ('queued', 'sending', 'retry') "
-			  "THEN created_at END) FROM ca_requests GROUP BY state",
-			  &st, e) != RD_OK)
+	if (rd_db_query(db,
+			"SELECT state, count(*), min(CASE WHEN state IN ('queued', 'sending', 'retry') "
+			"THEN created_at END) FROM ca_requests GROUP BY state",
+			RD_NO_ARGS, &st, e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = rd_col_text(st, 0);
-		int n = sqlite3_column_int(st, 1);
 		time_t oldest = (time_t)sqlite3_column_int64(st, 2);
-		if (!strcmp(s, "queued"))
-			out->queued = n;
-		else if (!strcmp(s, "sending"))
-			out->sending = n;
-		else if (!strcmp(s, "retry"))
-			out->retry = n;
-		else if (!strcmp(s, "done"))
-			out->done = n;
-		else if (!strcmp(s, "failed"))
-			out->failed = n;
+		count_state(out, rd_col_text(st, 0), sqlite3_column_int(st, 1));
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL && (!out->oldest_open || oldest < out->oldest_open))
 			out->oldest_open = oldest;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	if (rd_db_prepare(db,
-			  "SELECT id, last_error FROM ca_requests WHERE last_error <> '' AND state IN "
-			  "('failed', 'retry', 'queued') ORDER BY max(next_try_at, done_at) DESC, rowid DESC LIMIT 1",
-			  &st, e) != RD_OK)
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
+}
+
+/* The latest error of a request not done. */
+static rd_code stats_last_error(rd_db *db, rd_careq_stats *out, rd_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (rd_db_query(db,
+			"SELECT id, last_error FROM ca_requests WHERE last_error <> '' AND state IN "
+			"('failed', 'retry', 'queued') ORDER BY max(next_try_at, done_at) DESC, rowid DESC LIMIT 1",
+			RD_NO_ARGS, &st, e) != RD_OK)
 		return RD_E_DATA;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rd_strlcpy(out->last_error_id, rd_col_text(st, 0), sizeof out->last_error_id);
 		rd_strlcpy(out->last_error, rd_col_text(st, 1), sizeof out->last_error);
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	if (rd_db_prepare(db,
-			  "SELECT count(*) FROM ca_requests r JOIN applications a ON a.id = r.app_id "
-			  "WHERE r.state = 'failed' AND NOT EXISTS (SELECT 1 FROM ca_requests l WHERE "
-			  "l.app_id = r.app_id AND l.rowid > r.rowid) AND ((r.kind = 'enroll' AND "
-			  "a.state = 'queued_for_ca') OR (r.kind <> 'enroll' AND a.state IN ('issued', 'activated')))",
-			  &st, e) != RD_OK)
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
+}
+
+/* Failed requests that are the application's latest and still wanted. */
+static rd_code stats_failed_waiting(rd_db *db, rd_careq_stats *out, rd_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (rd_db_query(db,
+			"SELECT count(*) FROM ca_requests r JOIN applications a ON a.id = r.app_id "
+			"WHERE r.state = 'failed' AND NOT EXISTS (SELECT 1 FROM ca_requests l WHERE "
+			"l.app_id = r.app_id AND l.rowid > r.rowid) AND ((r.kind = 'enroll' AND "
+			"a.state = 'queued_for_ca') OR (r.kind <> 'enroll' AND a.state IN ('issued', 'activated')))",
+			RD_NO_ARGS, &st, e) != RD_OK)
 		return RD_E_DATA;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		out->failed_waiting = sqlite3_column_int(st, 0);
@@ -288,6 +224,15 @@ rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
 	return RD_OK;
 }
 
+rd_code rd_careq_stats_get(rd_db *db, rd_careq_stats *out, rd_err *e)
+{
+	rd_code rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = stats_by_state(db, out, e)) != RD_OK || (rc = stats_last_error(db, out, e)) != RD_OK)
+		return rc;
+	return stats_failed_waiting(db, out, e);
+}
+
 rd_code rd_careq_each(rd_db *db, const char *state, int limit, rd_careq_fn fn, void *ud, rd_err *e)
 {
 	sqlite3_stmt *st;
@@ -295,29 +240,20 @@ rd_code rd_careq_each(rd_db *db, const char *state, int limit, rd_careq_fn fn, v
 	int rc;
 	if (!r)
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	if (rd_db_prepare(db,
-			  "SELECT " REQ_COLUMNS " FROM ca_requests r JOIN applications a ON a.id = r.app_id "
-			  "WHERE ?1 IS NULL OR r.state = ?1 OR (?1 = 'open' AND r.state IN "
-			  "('queued', 'sending', 'retry')) ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?2",
-			  &st, e) != RD_OK) {
+	if (rd_db_query(db,
+			REQ_SELECT "WHERE ?1 IS NULL OR r.state = ?1 OR (?1 = 'open' AND r.state IN "
+			"('queued', 'sending', 'retry')) ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?2",
+			RD_ARGS(rd_text(state), rd_int(limit > 0 ? limit : -1)), &st, e) != RD_OK) {
 		free(r);
 		return RD_E_DATA;
 	}
-	if (state)
-		sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 1);
-	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_req(st, r);
+		read_req(st, r, NULL);
 		if (fn(ud, r))
 			break;
 	}
-	rd_db_done(db, st);
 	free(r);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "CA queue");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "CA queue");
 }
 
 /* ---- certificates ---- */
@@ -335,8 +271,9 @@ void rd_cert_row_free(rd_cert_row *c)
 	c->pem = c->chain_pem = NULL;
 }
 
-static rd_code read_cert(sqlite3_stmt *st, rd_cert_row *c, rd_err *e)
+static rd_code read_cert(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_cert_row *c = row;
 	memset(c, 0, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
 	c->app_id = sqlite3_column_int64(st, 1);
@@ -363,58 +300,31 @@ static rd_code read_cert(sqlite3_stmt *st, rd_cert_row *c, rd_err *e)
 
 rd_code rd_cert_insert(rd_db *db, const rd_cert_row *c, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db,
-			  "INSERT INTO certificates(app_id, request_id, serial_hex, serial_dec, issuer, subject, "
-			  "spki_sha256, not_before, not_after, pem, chain_pem, status, created_at) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?)",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, c->app_id);
-	sqlite3_bind_text(st, 2, c->request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->serial_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, c->serial_dec, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, c->issuer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, c->subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, c->spki_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, (int64_t)c->not_before);
-	sqlite3_bind_int64(st, 9, (int64_t)c->not_after);
-	sqlite3_bind_text(st, 10, c->pem ? c->pem : "", -1, SQLITE_STATIC);
-	bind_opt(st, 11, c->chain_pem);
-	sqlite3_bind_int64(st, 12, (int64_t)c->created_at);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rd_code rc = rd_db_run_unique(
+		db,
+		"INSERT INTO certificates(app_id, request_id, serial_hex, serial_dec, issuer, subject, "
+		"spki_sha256, not_before, not_after, pem, chain_pem, status, created_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?)",
+		RD_ARGS(rd_int(c->app_id), rd_text(c->request_id), rd_text(c->serial_hex), rd_text(c->serial_dec),
+			rd_text(c->issuer), rd_text(c->subject), rd_text(c->spki_sha256), rd_int(c->not_before),
+			rd_int(c->not_after), rd_text(c->pem ? c->pem : ""), rd_opt_text(c->chain_pem),
+			rd_int(c->created_at)),
+		e, "certificate");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "certificate",
 				  _("request %s has a certificate already, or serial %s is recorded already"),
 				  c->request_id, c->serial_hex);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "certificate");
-	return RD_OK;
+	return rc;
 }
 
 static rd_code cert_one(rd_db *db, const char *sql, const char *id, int64_t app_id, rd_cert_row *out,
 			rd_err *e)
 {
-	sqlite3_stmt *st;
-	rd_code res;
-	int rc;
-	if (rd_db_prepare(db, sql, &st, e) != RD_OK)
-		return RD_E_DATA;
-	if (id)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, app_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		res = read_cert(st, out, e);
-	else if (rc == SQLITE_DONE)
-		res = rd_fail_at(e, RD_E_NOTFOUND, "certificate", _("no certificate recorded"));
-	else
-		res = rd_db_fail(db, e, "certificate");
-	rd_db_done(db, st);
-	return res;
+	rd_code rc = rd_db_get(db, sql, id ? RD_ARGS(rd_text(id)) : RD_ARGS(rd_int(app_id)), read_cert, out, e,
+			       "certificate");
+	if (rc == RD_E_NOTFOUND)
+		return rd_fail_at(e, RD_E_NOTFOUND, "certificate", _("no certificate recorded"));
+	return rc;
 }
 
 rd_code rd_cert_current_row(rd_db *db, int64_t app_id, rd_cert_row *out, rd_err *e)
@@ -433,16 +343,9 @@ rd_code rd_cert_by_request(rd_db *db, const char *request_id, rd_cert_row *out, 
 
 rd_code rd_cert_set_status(rd_db *db, int64_t id, const char *status, int reason, time_t at, rd_err *e)
 {
-	sqlite3_stmt *st;
-	if (rd_db_prepare(db,
+	return run_update(db,
 			  "UPDATE certificates SET status = ?2, revoke_reason = CASE WHEN ?2 = 'revoked' THEN ?3 "
 			  "END, revoked_at = CASE WHEN ?2 = 'revoked' THEN ?4 ELSE 0 END "
 			  "WHERE id = ?1 AND status = 'valid'",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, reason);
-	sqlite3_bind_int64(st, 4, (int64_t)at);
-	return run_update(db, st, e, "certificate");
+			  RD_ARGS(rd_int(id), rd_text(status), rd_int(reason), rd_int(at)), e, "certificate");
 }

@@ -98,10 +98,165 @@ rd_code rd_db_exec(rd_db *db, const char *sql, rd_err *e)
 	return RD_OK;
 }
 
+int64_t rd_db_number(rd_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	rd_db_done(db, st);
+	return n;
+}
+
 const char *rd_col_text(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	return t ? (const char *)t : "";
+}
+
+static void bind_arg(sqlite3_stmt *st, int i, const rd_arg *a)
+{
+	switch (a->kind) {
+	case RD_ARG_OPT_TEXT:
+		if (!a->text || !*a->text) {
+			sqlite3_bind_null(st, i);
+			break;
+		}
+		/* fall through */
+	case RD_ARG_TEXT:
+		sqlite3_bind_text(st, i, a->text, -1, SQLITE_STATIC);
+		break;
+	case RD_ARG_INT_OR_NULL:
+		if (!a->num) {
+			sqlite3_bind_null(st, i);
+			break;
+		}
+		/* fall through */
+	case RD_ARG_INT:
+		sqlite3_bind_int64(st, i, a->num);
+		break;
+	case RD_ARG_END:
+		break;
+	}
+}
+
+/* A statement given more or fewer values than it has parameters is a
+ * mistake in data/: refused before it can run with a value in the wrong
+ * place. */
+rd_code rd_db_query(rd_db *db, const char *sql, const rd_arg *args, sqlite3_stmt **st, rd_err *e)
+{
+	int n = 0;
+	if (rd_db_prepare(db, sql, st, e) != RD_OK)
+		return RD_E_DATA;
+	while (args[n].kind != RD_ARG_END)
+		n++;
+	if (n != sqlite3_bind_parameter_count(*st)) {
+		int want = sqlite3_bind_parameter_count(*st);
+		rd_db_done(db, *st);
+		*st = NULL;
+		return rd_fail(e, RD_E_INTERNAL, _("a statement takes %d values but was given %d"), want, n);
+	}
+	for (int i = 0; i < n; i++)
+		bind_arg(*st, i + 1, &args[i]);
+	return RD_OK;
+}
+
+rd_code rd_db_step_done(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	rd_db_done(db, st);
+	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, what);
+}
+
+rd_code rd_db_step_unique(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	rd_db_done(db, st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return RD_E_CONFLICT;
+	return rc == SQLITE_DONE ? RD_OK : rd_db_fail(db, e, what);
+}
+
+rd_code rd_db_step_one(rd_db *db, sqlite3_stmt *st, rd_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return RD_OK;
+	if (rc == SQLITE_DONE)
+		return RD_E_NOTFOUND;
+	return rd_db_fail(db, e, what);
+}
+
+rd_code rd_db_rows_end(rd_db *db, sqlite3_stmt *st, int rc, rd_err *e, const char *what)
+{
+	rd_db_done(db, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rd_db_fail(db, e, what);
+	return RD_OK;
+}
+
+static rd_code run(rd_db *db, const char *sql, const rd_arg *args, bool unique, rd_err *e, const char *what)
+{
+	sqlite3_stmt *st;
+	rd_code rc = rd_db_query(db, sql, args, &st, e);
+	if (rc != RD_OK)
+		return rc;
+	return unique ? rd_db_step_unique(db, st, e, what) : rd_db_step_done(db, st, e, what);
+}
+
+rd_code rd_db_run(rd_db *db, const char *sql, const rd_arg *args, rd_err *e, const char *what)
+{
+	return run(db, sql, args, false, e, what);
+}
+
+rd_code rd_db_run_unique(rd_db *db, const char *sql, const rd_arg *args, rd_err *e, const char *what)
+{
+	return run(db, sql, args, true, e, what);
+}
+
+rd_code rd_db_read_one(rd_db *db, sqlite3_stmt *st, rd_row_reader read, void *row, rd_err *e,
+		       const char *what)
+{
+	rd_code rc = rd_db_step_one(db, st, e, what);
+	if (rc == RD_OK)
+		rc = read(st, row, e);
+	rd_db_done(db, st);
+	return rc;
+}
+
+rd_code rd_read_int64(sqlite3_stmt *st, void *row, rd_err *e)
+{
+	*(int64_t *)row = sqlite3_column_int64(st, 0);
+	return RD_OK;
+}
+
+rd_code rd_db_returning_int64(rd_db *db, const char *sql, const rd_arg *args, int64_t *out, rd_err *e,
+			      const char *what)
+{
+	sqlite3_stmt *st;
+	rd_code rc = rd_db_query(db, sql, args, &st, e);
+	if (rc != RD_OK)
+		return rc;
+	rc = rd_db_step_one(db, st, e, what);
+	if (rc == RD_OK) {
+		*out = sqlite3_column_int64(st, 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = rd_db_fail(db, e, what);
+	}
+	rd_db_done(db, st);
+	return rc;
+}
+
+rd_code rd_db_get(rd_db *db, const char *sql, const rd_arg *args, rd_row_reader read, void *row, rd_err *e,
+		  const char *what)
+{
+	sqlite3_stmt *st;
+	rd_code rc = rd_db_query(db, sql, args, &st, e);
+	if (rc != RD_OK)
+		return rc;
+	return rd_db_read_one(db, st, read, row, e, what);
 }
 
 int rd_db_known_version(void)
@@ -128,14 +283,7 @@ static bool migration_applied(rd_db *db, int version)
 
 int rd_db_schema_version(rd_db *db)
 {
-	sqlite3_stmt *st;
-	int v = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT max(version) FROM schema_migrations", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	rd_db_done(db, st);
-	return v;
+	return (int)rd_db_number(db, "SELECT max(version) FROM schema_migrations");
 }
 
 /* Each pending migration in its own transaction with the row recording it;

@@ -87,7 +87,7 @@ rd_code rd_seal(const rd_keys *k, const char *plain, char **out, rd_err *e)
 		rd_err_add_openssl(e);
 		goto done;
 	}
-	memcpy(b64, "v1:", 3);
+	memcpy(b64, "v1:", 4); /* the NUL is overwritten by the encoding, which ends with its own */
 	EVP_EncodeBlock((unsigned char *)b64 + 3, raw, (int)(NONCE + n + TAG));
 	*out = b64;
 	b64 = NULL;

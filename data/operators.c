@@ -5,8 +5,9 @@
 
 #define OP_COLUMNS "id, name, role, pw_hash, failed_logins, locked_until, disabled, created_at, last_login_at"
 
-static void read_row(sqlite3_stmt *st, rd_operator_row *op)
+static rd_code read_row(sqlite3_stmt *st, void *row, rd_err *e)
 {
+	rd_operator_row *op = row;
 	memset(op, 0, sizeof *op);
 	op->id = sqlite3_column_int64(st, 0);
 	rd_strlcpy(op->name, rd_col_text(st, 1), sizeof op->name);
@@ -17,25 +18,19 @@ static void read_row(sqlite3_stmt *st, rd_operator_row *op)
 	op->disabled = sqlite3_column_int(st, 6) != 0;
 	op->created_at = (time_t)sqlite3_column_int64(st, 7);
 	op->last_login_at = (time_t)sqlite3_column_int64(st, 8);
+	return RD_OK;
 }
 
 rd_code rd_operator_insert(rd_db *db, const rd_operator_row *op, int64_t *id, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db, "INSERT INTO operators(name, role, pw_hash, created_at) VALUES (?, ?, ?, ?)", &st,
-			  e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, op->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, op->role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, op->pw_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)op->created_at);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	rd_code rc = rd_db_run_unique(db, "INSERT INTO operators(name, role, pw_hash, created_at) VALUES (?, ?, ?, ?)",
+				      RD_ARGS(rd_text(op->name), rd_text(op->role), rd_text(op->pw_hash),
+					      rd_int(op->created_at)),
+				      e, "operator");
+	if (rc == RD_E_CONFLICT)
 		return rd_fail_at(e, RD_E_CONFLICT, "name", _("an operator named '%s' already exists"), op->name);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "operator");
+	if (rc != RD_OK)
+		return rc;
 	if (id)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return RD_OK;
@@ -43,43 +38,22 @@ rd_code rd_operator_insert(rd_db *db, const rd_operator_row *op, int64_t *id, rd
 
 rd_code rd_operator_get(rd_db *db, const char *name, rd_operator_row *out, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db, "SELECT " OP_COLUMNS " FROM operators WHERE name = ?", &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_row(st, out);
-	rd_db_done(db, st);
-	if (rc == SQLITE_DONE)
+	rd_code rc = rd_db_get(db, "SELECT " OP_COLUMNS " FROM operators WHERE name = ?", RD_ARGS(rd_text(name)),
+			       read_row, out, e, "operator");
+	if (rc == RD_E_NOTFOUND)
 		return rd_fail_at(e, RD_E_NOTFOUND, "name", _("no operator named '%s'"), name);
-	if (rc != SQLITE_ROW)
-		return rd_db_fail(db, e, "operator");
-	return RD_OK;
+	return rc;
 }
 
 rd_code rd_operator_update(rd_db *db, const rd_operator_row *op, rd_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (rd_db_prepare(db,
-			  "UPDATE operators SET role = ?, pw_hash = ?, failed_logins = ?, locked_until = ?, "
-			  "disabled = ?, last_login_at = ? WHERE id = ?",
-			  &st, e) != RD_OK)
-		return RD_E_DATA;
-	sqlite3_bind_text(st, 1, op->role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, op->pw_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, op->failed_logins);
-	sqlite3_bind_int64(st, 4, (int64_t)op->locked_until);
-	sqlite3_bind_int(st, 5, op->disabled);
-	sqlite3_bind_int64(st, 6, (int64_t)op->last_login_at);
-	sqlite3_bind_int64(st, 7, op->id);
-	rc = sqlite3_step(st);
-	rd_db_done(db, st);
-	if (rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "operator");
-	return RD_OK;
+	return rd_db_run(db,
+			 "UPDATE operators SET role = ?, pw_hash = ?, failed_logins = ?, locked_until = ?, "
+			 "disabled = ?, last_login_at = ? WHERE id = ?",
+			 RD_ARGS(rd_text(op->role), rd_text(op->pw_hash), rd_int(op->failed_logins),
+				 rd_int(op->locked_until), rd_int(op->disabled), rd_int(op->last_login_at),
+				 rd_int(op->id)),
+			 e, "operator");
 }
 
 rd_code rd_operator_each(rd_db *db, rd_operator_fn fn, void *ud, rd_err *e)
@@ -87,28 +61,18 @@ rd_code rd_operator_each(rd_db *db, rd_operator_fn fn, void *ud, rd_err *e)
 	sqlite3_stmt *st;
 	rd_operator_row op;
 	int rc;
-	if (rd_db_prepare(db, "SELECT " OP_COLUMNS " FROM operators ORDER BY name", &st, e) != RD_OK)
+	if (rd_db_query(db, "SELECT " OP_COLUMNS " FROM operators ORDER BY name", RD_NO_ARGS, &st, e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_row(st, &op);
+		read_row(st, &op, NULL);
 		if (fn(ud, &op))
 			break;
 	}
-	rd_db_done(db, st);
 	rd_memzero(op.pw_hash, sizeof op.pw_hash);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "operator");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "operator");
 }
 
 int64_t rd_operator_count(rd_db *db)
 {
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM operators", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	rd_db_done(db, st);
-	return n;
+	return rd_db_number(db, "SELECT count(*) FROM operators");
 }

@@ -455,7 +455,7 @@ static void printable_limited(const char *key, size_t max, char *out, size_t n)
 	size_t len = strlen(key), o = 0;
 	for (size_t i = 0; i < len && o + 5 < n && i < max;) {
 		uint32_t cp;
-		int k = rd__utf8_decode(s + i, len - i, &cp);
+		int k = rd_utf8_decode(s + i, len - i, &cp);
 		if (k < 0 || rd__is_control(cp)) {
 			out[o++] = '?';
 			i += k < 0 ? 1 : (size_t)k;
@@ -602,7 +602,7 @@ static char *sanitize_utf8(const char *text, size_t len, size_t *out_len, bool *
 	uint32_t cp;
 	*oom = false;
 	while (i < len) {
-		int k = rd__utf8_decode((const unsigned char *)text + i, len - i, &cp);
+		int k = rd_utf8_decode((const unsigned char *)text + i, len - i, &cp);
 		if (k < 0)
 			break;
 		i += (size_t)k;
@@ -615,7 +615,7 @@ static char *sanitize_utf8(const char *text, size_t len, size_t *out_len, bool *
 		return NULL;
 	}
 	for (i = 0; i < len;) {
-		int k = rd__utf8_decode((const unsigned char *)text + i, len - i, &cp);
+		int k = rd_utf8_decode((const unsigned char *)text + i, len - i, &cp);
 		if (k < 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;

@@ -4,9 +4,6 @@
 
 #include "forms/forms.h"
 
-/* Decode one UTF-8 sequence from s (at most n bytes): its length, or -1 if
- * invalid (overlong, surrogate, above U+10FFFF, truncated). */
-int rd__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Code points that no text field may hold. */
 bool rd__is_control(uint32_t cp);
 /* Writes a printable description of a code point: "'a'", "'张'" or "U+0007". */

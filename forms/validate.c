@@ -8,38 +8,6 @@
 
 /* ---- UTF-8 ---------------------------------------------------------------------- */
 
-int rd__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	int len;
-	if (n == 0)
-		return -1;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		c = s[0] & 0x1f, len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		c = s[0] & 0x0f, len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		c = s[0] & 0x07, len = 4;
-	else
-		return -1;
-	if ((size_t)len > n)
-		return -1;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*cp = c;
-	return len;
-}
-
 bool rd__is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
@@ -54,19 +22,7 @@ void rd__describe_cp(uint32_t cp, char out[16])
 		snprintf(out, 16, "'%c'", (char)cp);
 	} else {
 		char u[5] = {0};
-		if (cp < 0x800) {
-			u[0] = (char)(0xc0 | (cp >> 6));
-			u[1] = (char)(0x80 | (cp & 0x3f));
-		} else if (cp < 0x10000) {
-			u[0] = (char)(0xe0 | (cp >> 12));
-			u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			u[2] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			u[0] = (char)(0xf0 | (cp >> 18));
-			u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-			u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			u[3] = (char)(0x80 | (cp & 0x3f));
-		}
+		rd_utf8_encode(cp, u);
 		snprintf(out, 16, "'%s'", u);
 	}
 }
@@ -118,7 +74,7 @@ static rd_code squeeze(const char *in, char *out, size_t n, bool drop_hyphens)
 	}
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		int k = rd__utf8_decode(s + i, len - i, &cp);
+		int k = rd_utf8_decode(s + i, len - i, &cp);
 		if (k < 0)
 			break; /* not reached: checked above */
 		if (cp >= 0xff01 && cp <= 0xff5e)
@@ -188,14 +144,14 @@ rd_code rd_norm_text(const char *in, char *out, size_t n)
 		o.overflow = true;
 		return finish(&o);
 	}
-	while (start < end && (k = rd__utf8_decode(s + start, end - start, &cp)) > 0 && is_space_cp(cp))
+	while (start < end && (k = rd_utf8_decode(s + start, end - start, &cp)) > 0 && is_space_cp(cp))
 		start += (size_t)k;
 	while (end > start) {
 		if (s[end - 1] < 0x80) {
 			if (!is_space_cp(s[end - 1]))
 				break;
 			end--;
-		} else if (end - start >= 3 && rd__utf8_decode(s + end - 3, 3, &cp) == 3 && cp == 0x3000) {
+		} else if (end - start >= 3 && rd_utf8_decode(s + end - 3, 3, &cp) == 3 && cp == 0x3000) {
 			end -= 3;
 		} else {
 			break;
@@ -255,7 +211,7 @@ static rd_code check_utf8_text(const char *s, const char *field, long *chars, rd
 	long count = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		int k = rd__utf8_decode(u + i, len - i, &cp);
+		int k = rd_utf8_decode(u + i, len - i, &cp);
 		char d[16];
 		if (k < 0)
 			return bad(e, field, _("is not valid UTF-8 (byte %zu)"), i + 1);
@@ -313,7 +269,7 @@ static rd_code check_ascii(const char *s, const char *field, rd_err *e)
 	long pos = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		int k = rd__utf8_decode(u + i, len - i, &cp);
+		int k = rd_utf8_decode(u + i, len - i, &cp);
 		char d[16];
 		pos++;
 		if (k < 0)
@@ -337,25 +293,53 @@ static bool is_upper(char c)
 	return c >= 'A' && c <= 'Z';
 }
 
-static bool all_digits(const char *s, size_t n)
+static bool is_alnum(char c)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!is_digit(s[i]))
-			return false;
-	return true;
+	return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z');
 }
 
-/* Normalise with fn into buf and require ASCII; "" is "is required". */
-static rd_code prepare(rd_code (*fn)(const char *, char *, size_t), const char *value, char *buf,
-		       size_t n, const char *field, rd_err *e)
+static bool is_digit_or_upper(char c)
+{
+	return is_digit(c) || is_upper(c);
+}
+
+/* Where the first of the n characters at s that ok refuses is; n when
+ * there is none. */
+static size_t first_not(const char *s, size_t n, bool (*ok)(char))
+{
+	size_t i = 0;
+	while (i < n && ok(s[i]))
+		i++;
+	return i;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	return first_not(s, n, is_digit) == n;
+}
+
+#define TOO_LONG (-1)
+
+/* Normalise with fn into buf and require ASCII; "" is "is required".
+ * TOO_LONG (e untouched) when the normalised value does not fit buf: the
+ * caller words that. */
+static int normalise_ascii(rd_code (*fn)(const char *, char *, size_t), const char *value, char *buf,
+			   size_t n, const char *field, rd_err *e)
 {
 	if (utf8_ok(value, field, e) != RD_OK)
 		return RD_E_INVALID;
 	if (fn(value ? value : "", buf, n) != RD_OK)
-		return bad(e, field, _("is too long"));
+		return TOO_LONG;
 	if (!buf[0])
 		return bad(e, field, _("is required"));
 	return check_ascii(buf, field, e);
+}
+
+static rd_code prepare(rd_code (*fn)(const char *, char *, size_t), const char *value, char *buf,
+		       size_t n, const char *field, rd_err *e)
+{
+	int rc = normalise_ascii(fn, value, buf, n, field, e);
+	return rc == TOO_LONG ? bad(e, field, _("is too long")) : (rd_code)rc;
 }
 
 /* ---- GB 11643 resident ID ---------------------------------------------------------------- */
@@ -395,16 +379,16 @@ static int days_in_month(int y, int m)
 /* Today's date in China Standard Time as YYYYMMDD. */
 static long china_today(time_t now)
 {
-	time_t t = now + 8 * 3600;
+	time_t t = now + (time_t)8 * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	return (long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	return (long)(tm.tm_year + 1900) * 10000 + (long)(tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 rd_code rd_check_resident_id(const char *value, time_t now, const char *field, rd_err *e)
 {
 	char v[64];
-	size_t len;
+	size_t len, i;
 	int y, m, d;
 	char want;
 	if (prepare(rd_norm_id_number, value, v, sizeof v, field, e) != RD_OK)
@@ -412,9 +396,8 @@ rd_code rd_check_resident_id(const char *value, time_t now, const char *field, r
 	len = strlen(v);
 	if (len != 18)
 		return bad(e, field, _("must be 18 characters, not %zu"), len);
-	for (int i = 0; i < 17; i++)
-		if (!is_digit(v[i]))
-			return bad(e, field, _("character %d ('%c') must be a digit"), i + 1, v[i]);
+	if ((i = first_not(v, 17, is_digit)) < 17)
+		return bad(e, field, _("character %d ('%c') must be a digit"), (int)i + 1, v[i]);
 	if (!is_digit(v[17]) && v[17] != 'X')
 		return bad(e, field, _("character 18 ('%c') must be a digit or X"), v[17]);
 	if (!strncmp(v, "000000", 6))
@@ -424,7 +407,7 @@ rd_code rd_check_resident_id(const char *value, time_t now, const char *field, r
 	d = (v[12] - '0') * 10 + (v[13] - '0');
 	if (y < 1880 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return bad(e, field, _("birth date %.8s is not a real date"), v + 6);
-	if ((long)y * 10000 + m * 100 + d > china_today(now))
+	if ((long)y * 10000 + (long)m * 100 + d > china_today(now))
 		return bad(e, field, _("birth date %.8s is in the future"), v + 6);
 	want = rd_gb11643_check_char(v);
 	if (want != v[17])
@@ -440,6 +423,11 @@ static int uscc_value(char c)
 {
 	const char *p = c ? strchr(uscc_alphabet, c) : NULL;
 	return p ? (int)(p - uscc_alphabet) : -1;
+}
+
+static bool is_uscc_char(char c)
+{
+	return uscc_value(c) >= 0;
 }
 
 char rd_gb32100_check_char(const char *first17)
@@ -462,18 +450,16 @@ char rd_gb32100_check_char(const char *first17)
 rd_code rd_check_uscc(const char *value, const char *field, rd_err *e)
 {
 	char v[64];
-	size_t len;
+	size_t len, i;
 	char want;
 	if (prepare(rd_norm_uscc, value, v, sizeof v, field, e) != RD_OK)
 		return RD_E_INVALID;
 	len = strlen(v);
 	if (len != 18)
 		return bad(e, field, _("must be 18 characters, not %zu"), len);
-	for (int i = 0; i < 18; i++)
-		if (uscc_value(v[i]) < 0)
-			return bad(e, field,
-				   _("character %d ('%c') is not allowed: only 0-9 and A-Z without I, O, S, V, Z"),
-				   i + 1, v[i]);
+	if ((i = first_not(v, 18, is_uscc_char)) < 18)
+		return bad(e, field, _("character %d ('%c') is not allowed: only 0-9 and A-Z without I, O, S, V, Z"),
+			   (int)i + 1, v[i]);
 	if (!all_digits(v + 2, 6))
 		return bad(e, field, _("characters 3 to 8 (region code) must be digits"));
 	want = rd_gb32100_check_char(v);
@@ -487,13 +473,12 @@ rd_code rd_check_uscc(const char *value, const char *field, rd_err *e)
 rd_code rd_check_mobile(const char *value, const char *field, rd_err *e)
 {
 	char v[64];
-	size_t len;
+	size_t len, i;
 	if (prepare(rd_norm_mobile, value, v, sizeof v, field, e) != RD_OK)
 		return RD_E_INVALID;
 	len = strlen(v);
-	for (size_t i = 0; i < len; i++)
-		if (!is_digit(v[i]))
-			return bad(e, field, _("character %zu ('%c') is not a digit"), i + 1, v[i]);
+	if ((i = first_not(v, len, is_digit)) < len)
+		return bad(e, field, _("character %zu ('%c') is not a digit"), i + 1, v[i]);
 	if (len != 11)
 		return bad(e, field, _("must be 11 digits, not %zu"), len);
 	if (v[0] != '1' || v[1] < '3')
@@ -514,13 +499,7 @@ rd_code rd_check_landline(const char *value, const char *field, rd_err *e)
 	char v[128];
 	const char *p;
 	size_t n;
-	if (utf8_ok(value, field, e) != RD_OK)
-		return RD_E_INVALID;
-	if (rd_norm_text(value ? value : "", v, sizeof v) != RD_OK)
-		return bad(e, field, _("is too long"));
-	if (!v[0])
-		return bad(e, field, _("is required"));
-	if (check_ascii(v, field, e) != RD_OK)
+	if (prepare(rd_norm_text, value, v, sizeof v, field, e) != RD_OK)
 		return RD_E_INVALID;
 	p = v;
 	/* area code */
@@ -564,23 +543,15 @@ static bool email_local_char(char c)
 	return c > ' ' && c < 0x7f && !strchr("()<>[]:;,\\\"@", c);
 }
 
-static bool is_alnum(char c)
-{
-	return is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z');
-}
-
 rd_code rd_check_email(const char *value, const char *field, rd_err *e)
 {
 	char v[1100];
 	const char *at, *dom;
 	size_t len, local;
-	if (utf8_ok(value, field, e) != RD_OK)
-		return RD_E_INVALID;
-	if (rd_norm_email(value ? value : "", v, sizeof v) != RD_OK)
+	int rc = normalise_ascii(rd_norm_email, value, v, sizeof v, field, e);
+	if (rc == TOO_LONG)
 		return bad(e, field, _("is longer than %d characters"), RD_EMAIL_MAX_CHARS);
-	if (!v[0])
-		return bad(e, field, _("is required"));
-	if (check_ascii(v, field, e) != RD_OK)
+	if (rc != RD_OK)
 		return RD_E_INVALID;
 	len = strlen(v);
 	if (len > RD_EMAIL_MAX_CHARS)
@@ -640,20 +611,15 @@ rd_code rd_check_postal_code(const char *value, const char *field, rd_err *e)
 rd_code rd_check_username(const char *value, const char *field, rd_err *e)
 {
 	char v[256];
-	size_t len;
-	if (utf8_ok(value, field, e) != RD_OK)
-		return RD_E_INVALID;
-	if (rd_norm_text(value ? value : "", v, sizeof v) != RD_OK)
-		return bad(e, field, _("is %zu characters, at most %d allowed"), strlen(value),
-			   RD_USERNAME_MAX_CHARS);
-	if (!v[0])
-		return bad(e, field, _("is required"));
-	if (check_ascii(v, field, e) != RD_OK)
+	size_t len, i;
+	int rc = normalise_ascii(rd_norm_text, value, v, sizeof v, field, e);
+	if (rc == TOO_LONG)
+		return bad(e, field, _("is %zu characters, at most %d allowed"), strlen(value), RD_USERNAME_MAX_CHARS);
+	if (rc != RD_OK)
 		return RD_E_INVALID;
 	len = strlen(v);
-	for (size_t i = 0; i < len; i++)
-		if (!is_alnum(v[i]))
-			return bad(e, field, _("character %zu ('%c') is not a letter or digit"), i + 1, v[i]);
+	if ((i = first_not(v, len, is_alnum)) < len)
+		return bad(e, field, _("character %zu ('%c') is not a letter or digit"), i + 1, v[i]);
 	if (len > RD_USERNAME_MAX_CHARS)
 		return bad(e, field, _("is %zu characters, at most %d allowed"), len, RD_USERNAME_MAX_CHARS);
 	return RD_OK;
@@ -664,18 +630,15 @@ rd_code rd_check_username(const char *value, const char *field, rd_err *e)
 rd_code rd_check_passport(const char *value, const char *field, rd_err *e)
 {
 	char v[64];
-	size_t len, digits = 0;
+	size_t len, i;
 	if (prepare(rd_norm_id_number, value, v, sizeof v, field, e) != RD_OK)
 		return RD_E_INVALID;
 	len = strlen(v);
-	for (size_t i = 0; i < len; i++) {
-		if (!is_digit(v[i]) && !is_upper(v[i]))
-			return bad(e, field, _("character %zu ('%c') is not a letter or digit"), i + 1, v[i]);
-		digits += is_digit(v[i]);
-	}
+	if ((i = first_not(v, len, is_digit_or_upper)) < len)
+		return bad(e, field, _("character %zu ('%c') is not a letter or digit"), i + 1, v[i]);
 	if (len < 5 || len > 17)
 		return bad(e, field, _("a passport number must be 5 to 17 letters or digits, not %zu"), len);
-	if (!digits)
+	if (!strpbrk(v, "0123456789"))
 		return bad(e, field, _("a passport number must contain digits"));
 	return RD_OK;
 }
@@ -750,8 +713,17 @@ static void mask_keep(const char *in, size_t head, size_t tail, char *out, size_
 	size_t len = strlen(in);
 	for (size_t i = 0; i < len; i++)
 		put_byte(&o, i < head || i >= len - tail ? in[i] : '*');
-	if (n)
-		out[o.overflow ? 0 : o.len] = '\0';
+	finish(&o);
+}
+
+/* As many stars as the text has characters (bytes if it is not UTF-8). */
+static void mask_all(const char *in, char *out, size_t n)
+{
+	long chars = rd_utf8_chars(in);
+	struct out_buf o = {out, n, 0, false};
+	for (long c = 0; c < (chars < 0 ? (long)strlen(in) : chars); c++)
+		put_byte(&o, '*');
+	finish(&o);
 }
 
 void rd_mask_id(const char *in, char *out, size_t n)
@@ -762,12 +734,7 @@ void rd_mask_id(const char *in, char *out, size_t n)
 	len = strlen(in);
 	for (size_t i = 0; i < len; i++) {
 		if ((unsigned char)in[i] >= 0x80) { /* not an identifier we know: hide it all */
-			long chars = rd_utf8_chars(in);
-			struct out_buf o = {out, n, 0, false};
-			for (long c = 0; c < (chars < 0 ? (long)len : chars); c++)
-				put_byte(&o, '*');
-			if (n)
-				out[o.overflow ? 0 : o.len] = '\0';
+			mask_all(in, out, n);
 			return;
 		}
 	}

@@ -211,7 +211,7 @@ rd_code rd_print_submit(const char *pdf_path, const rd_print_submit_opts *o,
 					r->job_id, o->printer, timeout, r->detail);
 			break;
 		}
-		struct timespec ts = {0, 100 * 1000 * 1000};
+		struct timespec ts = {0, 100L * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	rd_log(lg, RD_LOG_INFO, "print job %d on %s: %s", r->job_id, o->printer,

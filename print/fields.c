@@ -136,12 +136,8 @@ rd_code rd_print_fields_load(rd_print_fields *f, const char *path, rd_err *e)
 	int lineno = 0;
 	char *p = data;
 	while (p && *p) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = 0;
+		char *line = pr_next_line(&p);
 		lineno++;
-		char *line = rd_trim(p);
-		p = nl ? nl + 1 : NULL;
 		if (!*line || *line == '#')
 			continue;
 		char where[160];

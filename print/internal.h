@@ -62,6 +62,9 @@ struct tpl {
 };
 
 rd_code pr_tpl_parse(const char *text, const char *path, struct tpl *out, rd_err *e);
+/* The next line of the text at *p, cut off in place and trimmed; *p moves
+ * past it (NULL after the last line). */
+char *pr_next_line(char **p);
 void pr_tpl_free(struct tpl *t);
 
 /* ---- agreement text ------------------------------------------------------------

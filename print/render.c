@@ -75,7 +75,8 @@ static rd_code fit_layout(PangoLayout *pl, const char *family, bool bold, const 
 	pango_layout_set_text(pl, text, -1);
 	pango_layout_set_width(pl, (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
-	for (double s = size; s >= min_size - 0.01; s -= 0.5) {
+	for (int step = 0; size - 0.5 * step >= min_size - 0.01; step++) { /* half points down */
+		double s = size - 0.5 * step;
 		set_font(pl, family, bold, s);
 		int lines = pango_layout_get_line_count(pl);
 		double h = layout_height(pl);
@@ -241,7 +242,6 @@ static rd_code footer(struct lay *L)
 			return rc;
 		cairo_set_source_rgb(L->cr, 0.25, 0.25, 0.25);
 		draw_layout(L, tx, y);
-		y += f.height + 1 * MM;
 	}
 	char *s = rd_asprintf("第 %d / %d 页 Page %d of %d    %s", L->page, L->pages, L->page, L->pages, payload);
 	if (!s)
@@ -333,8 +333,10 @@ static rd_code do_section(struct lay *L, const struct tpl *t, const struct tpl_l
 	struct pr_fit f;
 	rd_code rc = fit_layout(L->pl, font(L), true, s, CW - 2 * PAD, 10, 8, 2, 0, where, &f, L->e);
 	free(s);
+	if (rc)
+		return rc;
 	double h = f.height + 2 * 0.8 * MM;
-	if (rc || (rc = need(L, h + 7 * MM, where))) /* keep a heading with its first row */
+	if ((rc = need(L, h + 7 * MM, where))) /* keep a heading with its first row */
 		return rc;
 	stroke_rect(L, M_LEFT, L->y, CW, h, 0.86);
 	draw_layout(L, M_LEFT + PAD, L->y + 0.8 * MM);
@@ -358,7 +360,8 @@ static rd_code do_field(struct lay *L, const struct tpl *t, const struct tpl_lin
 	rd_code rc = RD_OK;
 	for (int i = 0; i < l->nargs; i++) {
 		c[i].label = i % 2 == 0;
-		c[i].x = M_LEFT + (i / 2) * pw + (c[i].label ? 0 : LABEL_W);
+		int pair = i / 2;
+		c[i].x = M_LEFT + pair * pw + (c[i].label ? 0 : LABEL_W);
 		c[i].w = c[i].label ? LABEL_W : pw - LABEL_W;
 		what_of(t, l, l->args[i], c[i].what, sizeof c[i].what);
 		if (!(c[i].text = subst(L, l->args[i]))) {

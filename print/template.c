@@ -202,37 +202,37 @@ void pr_tpl_free(struct tpl *t)
 	memset(t, 0, sizeof *t);
 }
 
-static rd_code parse_line(struct tpl *t, char *line, int lineno, const char *where, int *stack,
-			  int *depth, rd_err *e)
+/* The page settings: copies, footer and qr.  RD_E_NOTFOUND when the word
+ * is none of them. */
+static rd_code parse_copies(struct tpl *t, char *rest, const char *where, rd_err *e)
 {
-	char *sp = line;
-	while (*sp && !isspace((unsigned char)*sp))
-		sp++;
-	size_t wlen = (size_t)(sp - line);
-	char *rest = rd_trim(sp);
+	if (t->copy_labels)
+		return rd_fail_at(e, RD_E_INVALID, where, _("copies given twice"));
+	int n = split_args(rest, &t->copy_labels);
+	if (n < 0)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	t->ncopies = n;
+	if (n < 1 || n > 9 || !*t->copy_labels[0])
+		return rd_fail_at(e, RD_E_INVALID, where, _("copies needs 1 to 9 labels"));
+	for (int i = 0; i < n; i++)
+		if (pr_placeholders_check(t->copy_labels[i], where, NULL, NULL, e))
+			return RD_E_INVALID;
+	return RD_OK;
+}
 
-	if (wlen == 6 && !strncmp(line, "copies", 6)) {
-		if (t->copy_labels)
-			return rd_fail_at(e, RD_E_INVALID, where, _("copies given twice"));
-		int n = split_args(rest, &t->copy_labels);
-		if (n < 0)
-			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-		t->ncopies = n;
-		if (n < 1 || n > 9 || !*t->copy_labels[0])
-			return rd_fail_at(e, RD_E_INVALID, where, _("copies needs 1 to 9 labels"));
-		for (int i = 0; i < n; i++)
-			if (pr_placeholders_check(t->copy_labels[i], where, NULL, NULL, e))
-				return RD_E_INVALID;
-		return RD_OK;
-	}
-	if (wlen == 6 && !strncmp(line, "footer", 6)) {
+static rd_code parse_setting(struct tpl *t, const char *word, size_t wlen, char *rest, const char *where,
+			     rd_err *e)
+{
+	if (wlen == 6 && !strncmp(word, "copies", 6))
+		return parse_copies(t, rest, where, e);
+	if (wlen == 6 && !strncmp(word, "footer", 6)) {
 		if (pr_placeholders_check(rest, where, &t->used, &t->nused, e))
 			return e ? e->code : RD_E_INVALID;
 		free(t->footer);
 		t->footer = strdup(rest);
 		return t->footer ? RD_OK : rd_fail(e, RD_E_NOMEM, _("out of memory"));
 	}
-	if (wlen == 2 && !strncmp(line, "qr", 2)) {
+	if (wlen == 2 && !strncmp(word, "qr", 2)) {
 		if (!strcmp(rest, "top"))
 			t->qr_top = true;
 		else if (!strcmp(rest, "bottom"))
@@ -241,8 +241,131 @@ static rd_code parse_line(struct tpl *t, char *line, int lineno, const char *whe
 			return rd_fail_at(e, RD_E_INVALID, where, _("qr takes top or bottom"));
 		return RD_OK;
 	}
+	return RD_E_NOTFOUND;
+}
 
-	size_t d;
+/* The arguments of directive d into L: the rest as one, or split at |,
+ * then their number checked. */
+static rd_code parse_args(size_t d, char *rest, struct tpl_line *L, const char *where, rd_err *e)
+{
+	if (directives[d].min < 0) {
+		if (!*rest)
+			return rd_fail_at(e, RD_E_INVALID, where, _("%s needs text"), directives[d].word);
+		L->args = malloc(sizeof(char *));
+		if (!L->args || !(L->args[0] = strdup(rest))) {
+			free(L->args);
+			L->args = NULL;
+			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		}
+		L->nargs = 1;
+	} else if (*rest) {
+		L->nargs = split_args(rest, &L->args);
+		if (L->nargs < 0) {
+			L->nargs = 0;
+			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+		}
+	}
+	if (L->nargs < (directives[d].min < 0 ? 1 : directives[d].min) ||
+	    L->nargs > (directives[d].max < 0 ? 1 : directives[d].max))
+		return rd_fail_at(e, RD_E_INVALID, where, _("wrong number of arguments for %s"), directives[d].word);
+	if (L->kind == TK_FIELD && L->nargs % 2)
+		return rd_fail_at(e, RD_E_INVALID, where, _("field takes label | value pairs"));
+	return RD_OK;
+}
+
+/* boxes, signboxes and space: the first argument is a height in mm. */
+static rd_code parse_height(struct tpl_line *L, const char *where, rd_err *e)
+{
+	char *end;
+	if (L->nargs < 1) /* the directives table asks for one */
+		return rd_fail_at(e, RD_E_INVALID, where, _("'%s' is not a height in mm"), "");
+	L->num = strtod(L->args[0], &end);
+	if (end == L->args[0] || *end || L->num <= 0 || L->num > 250)
+		return rd_fail_at(e, RD_E_INVALID, where, _("'%s' is not a height in mm"), L->args[0]);
+	return RD_OK;
+}
+
+/* check LABEL | {field} | value=text ...: one field, options value=text. */
+static rd_code parse_check(const struct tpl_line *L, const char *where, rd_err *e)
+{
+	const char *v = L->nargs > 1 ? L->args[1] : "";
+	size_t n = strlen(v);
+	if (n < 3 || v[0] != '{' || v[n - 1] != '}' || memchr(v + 1, '{', n - 2))
+		return rd_fail_at(e, RD_E_INVALID, where, _("check needs one {field} as its second argument"));
+	for (int i = 2; i < L->nargs; i++)
+		if (!strchr(L->args[i], '=') || L->args[i][0] == '=')
+			return rd_fail_at(e, RD_E_INVALID, where, _("check option '%s' is not value=text"), L->args[i]);
+	return RD_OK;
+}
+
+/* if CONDITION: the condition, and the line pushed for its end. */
+static rd_code parse_if(struct tpl *t, struct tpl_line *L, const char *where, int *stack, int *depth, rd_err *e)
+{
+	const char *c = L->nargs > 0 ? L->args[0] : "";
+	if (!strcmp(c, "organization"))
+		L->cond = TC_ORGANIZATION;
+	else if (!strcmp(c, "individual"))
+		L->cond = TC_INDIVIDUAL;
+	else if (!strcmp(c, "impression"))
+		L->cond = TC_IMPRESSION;
+	else if (!strncmp(c, "field ", 6) && rd_print_field_known(rd_trim((char *)c + 6))) {
+		L->cond = TC_FIELD;
+		L->cond_key = strdup(c + 6);
+		if (!L->cond_key || add_used(&t->used, &t->nused, L->cond_key, strlen(L->cond_key), e))
+			return RD_E_NOMEM;
+	} else {
+		return rd_fail_at(e, RD_E_INVALID, where, _("unknown condition '%s'"), c);
+	}
+	if (*depth >= 8)
+		return rd_fail_at(e, RD_E_INVALID, where, _("if nested too deeply"));
+	stack[(*depth)++] = (int)t->n;
+	return RD_OK;
+}
+
+/* What each kind of line asks beyond its argument count. */
+static rd_code parse_kind(struct tpl *t, struct tpl_line *L, const char *where, int *stack, int *depth,
+			  rd_err *e)
+{
+	switch (L->kind) {
+	case TK_BOXES:
+	case TK_SIGNBOXES:
+	case TK_SPACE:
+		return parse_height(L, where, e);
+	case TK_CHECK:
+		return parse_check(L, where, e);
+	case TK_IF:
+		return parse_if(t, L, where, stack, depth, e);
+	case TK_END:
+		if (*depth == 0)
+			return rd_fail_at(e, RD_E_INVALID, where, _("end without if"));
+		t->lines[stack[--*depth]].end = (int)t->n;
+		return RD_OK;
+	default:
+		return RD_OK;
+	}
+}
+
+static rd_code add_line(struct tpl *t, const struct tpl_line *L, rd_err *e)
+{
+	struct tpl_line *nl = realloc(t->lines, (t->n + 1) * sizeof(*nl));
+	if (!nl)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	t->lines = nl;
+	t->lines[t->n++] = *L;
+	return RD_OK;
+}
+
+static rd_code parse_line(struct tpl *t, char *line, int lineno, const char *where, int *stack,
+			  int *depth, rd_err *e)
+{
+	char *sp = line;
+	while (*sp && !isspace((unsigned char)*sp))
+		sp++;
+	size_t wlen = (size_t)(sp - line), d;
+	char *rest = rd_trim(sp);
+	rd_code rc = parse_setting(t, line, wlen, rest, where, e);
+	if (rc != RD_E_NOTFOUND)
+		return rc;
 	for (d = 0; d < RD_ARRAY_LEN(directives); d++)
 		if (strlen(directives[d].word) == wlen && !strncmp(line, directives[d].word, wlen))
 			break;
@@ -250,106 +373,26 @@ static rd_code parse_line(struct tpl *t, char *line, int lineno, const char *whe
 		return rd_fail_at(e, RD_E_INVALID, where, _("unknown directive '%.*s'"), (int)wlen, line);
 
 	struct tpl_line L = {.kind = directives[d].kind, .lineno = lineno};
-	if (directives[d].min < 0) {
-		if (!*rest)
-			return rd_fail_at(e, RD_E_INVALID, where, _("%s needs text"), directives[d].word);
-		L.args = malloc(sizeof(char *));
-		if (!L.args || !(L.args[0] = strdup(rest))) {
-			free(L.args);
-			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-		}
-		L.nargs = 1;
-	} else if (*rest) {
-		L.nargs = split_args(rest, &L.args);
-		if (L.nargs < 0)
-			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	}
-	rd_code rc = RD_OK;
-	if (L.nargs < (directives[d].min < 0 ? 1 : directives[d].min) ||
-	    L.nargs > (directives[d].max < 0 ? 1 : directives[d].max)) {
-		rc = rd_fail_at(e, RD_E_INVALID, where, _("wrong number of arguments for %s"),
-				directives[d].word);
-		goto out;
-	}
-	if (L.kind == TK_FIELD && L.nargs % 2) {
-		rc = rd_fail_at(e, RD_E_INVALID, where, _("field takes label | value pairs"));
-		goto out;
-	}
-	if (L.kind == TK_BOXES || L.kind == TK_SIGNBOXES || L.kind == TK_SPACE) {
-		char *end;
-		L.num = strtod(L.args[0], &end);
-		if (end == L.args[0] || *end || L.num <= 0 || L.num > 250) {
-			rc = rd_fail_at(e, RD_E_INVALID, where, _("'%s' is not a height in mm"), L.args[0]);
-			goto out;
-		}
-	}
-	if (L.kind == TK_CHECK) {
-		const char *v = L.args[1];
-		size_t n = strlen(v);
-		if (n < 3 || v[0] != '{' || v[n - 1] != '}' || memchr(v + 1, '{', n - 2)) {
-			rc = rd_fail_at(e, RD_E_INVALID, where, _("check needs one {field} as its second argument"));
-			goto out;
-		}
-		for (int i = 2; i < L.nargs; i++) {
-			if (!strchr(L.args[i], '=') || L.args[i][0] == '=') {
-				rc = rd_fail_at(e, RD_E_INVALID, where, _("check option '%s' is not value=text"), L.args[i]);
-				goto out;
-			}
-		}
-	}
-	if (L.kind == TK_IF) {
-		const char *c = L.args[0];
-		if (!strcmp(c, "organization"))
-			L.cond = TC_ORGANIZATION;
-		else if (!strcmp(c, "individual"))
-			L.cond = TC_INDIVIDUAL;
-		else if (!strcmp(c, "impression"))
-			L.cond = TC_IMPRESSION;
-		else if (!strncmp(c, "field ", 6) && rd_print_field_known(rd_trim((char *)c + 6))) {
-			L.cond = TC_FIELD;
-			L.cond_key = strdup(c + 6);
-			if (!L.cond_key || add_used(&t->used, &t->nused, L.cond_key, strlen(L.cond_key), e)) {
-				rc = RD_E_NOMEM;
-				goto out;
-			}
-		} else {
-			rc = rd_fail_at(e, RD_E_INVALID, where, _("unknown condition '%s'"), c);
-			goto out;
-		}
-		if (*depth >= 8) {
-			rc = rd_fail_at(e, RD_E_INVALID, where, _("if nested too deeply"));
-			goto out;
-		}
-		stack[(*depth)++] = (int)t->n;
-	}
-	if (L.kind == TK_END) {
-		if (*depth == 0) {
-			rc = rd_fail_at(e, RD_E_INVALID, where, _("end without if"));
-			goto out;
-		}
-		t->lines[stack[--*depth]].end = (int)t->n;
-	}
-	if (L.kind != TK_IF) {
-		for (int i = (L.kind == TK_BOXES || L.kind == TK_SIGNBOXES) ? 1 : 0; i < L.nargs; i++) {
-			rc = pr_placeholders_check(L.args[i], where, &t->used, &t->nused, e);
-			if (rc)
-				goto out;
-		}
-	}
-	{
-		struct tpl_line *nl = realloc(t->lines, (t->n + 1) * sizeof(*nl));
-		if (!nl) {
-			rc = rd_fail(e, RD_E_NOMEM, _("out of memory"));
-			goto out;
-		}
-		t->lines = nl;
-		t->lines[t->n++] = L;
+	rc = parse_args(d, rest, &L, where, e);
+	if (rc == RD_OK)
+		rc = parse_kind(t, &L, where, stack, depth, e);
+	for (int i = (L.kind == TK_BOXES || L.kind == TK_SIGNBOXES) ? 1 : 0;
+	     rc == RD_OK && L.kind != TK_IF && i < L.nargs; i++)
+		rc = pr_placeholders_check(L.args[i], where, &t->used, &t->nused, e);
+	if (rc == RD_OK && (rc = add_line(t, &L, e)) == RD_OK)
 		return RD_OK;
-	}
-out:
 	free_args(L.args, L.nargs);
 	free(L.cond_key);
 	return rc;
+}
+
+char *pr_next_line(char **p)
+{
+	char *line = *p, *nl = strchr(line, '\n');
+	if (nl)
+		*nl = 0;
+	*p = nl ? nl + 1 : NULL;
+	return rd_trim(line);
 }
 
 rd_code pr_tpl_parse(const char *text, const char *path, struct tpl *t, rd_err *e)
@@ -367,12 +410,8 @@ rd_code pr_tpl_parse(const char *text, const char *path, struct tpl *t, rd_err *
 	rd_code rc = RD_OK;
 	char where[300];
 	for (char *p = buf; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = 0;
+		char *line = pr_next_line(&p);
 		lineno++;
-		char *line = rd_trim(p);
-		p = nl ? nl + 1 : NULL;
 		if (!*line || *line == '#')
 			continue;
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
@@ -451,12 +490,8 @@ rd_code pr_agreement_parse(const char *text, const char *path, struct agreement 
 	int lineno = 0;
 	char where[300];
 	for (char *p = buf; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = 0;
+		char *line = pr_next_line(&p);
 		lineno++;
-		char *line = rd_trim(p);
-		p = nl ? nl + 1 : NULL;
 		snprintf(where, sizeof where, "%s:%d", path, lineno);
 		if (!rd_utf8_valid(line, strlen(line))) {
 			rc = rd_fail_at(e, RD_E_INVALID, where, _("not valid UTF-8"));

@@ -152,6 +152,7 @@ static rd_code find_by_id(rd_ukey_session *s, CK_OBJECT_CLASS cls, const unsigne
 	CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_ID, (void *)id, len}};
 	CK_ULONG n;
 	CK_RV rv = ukey_find(s, t, 2, o, 1, &n);
+	*found = false;
 	if (rv != CKR_OK)
 		return ukey_ckr(e, rv, _("searching the UKEY"));
 	*found = n > 0;

@@ -213,7 +213,7 @@ rd_code rd_ukey_open_config(rd_ukey **out, const rd_config *cfg, const rd_logger
 	char *mod = rd_config_path(cfg, "ukey", "module");
 	rd_code rc = rd_ukey_open(out, mod, lg, e);
 	free(mod);
-	if (rc == RD_OK) {
+	if (rc == RD_OK && *out) {
 		(*out)->poll_ms = (int)rd_config_int(cfg, "ukey", "poll_ms");
 		(*out)->rescan = rd_config_bool(cfg, "ukey", "rescan");
 		if ((*out)->poll_ms <= 0)

@@ -1246,7 +1246,7 @@ out:
 		pthread_cond_destroy(&p->cv);
 	}
 	if (p)
-		for (size_t i = 0; i < DEPTH; i++)
+		for (size_t i = 0; i < RD_ARRAY_LEN(p->jobs); i++)
 			free(p->jobs[i].old_pem);
 	close_ca(&s);
 	free(s.chain);

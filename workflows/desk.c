@@ -676,7 +676,8 @@ rd_code rd_report_daily(rd_ctx *ctx, const char *day, rd_count_fn states, rd_cou
 	if ((rc = day_or_today(ctx, day, d, e)) != RD_OK)
 		return rc;
 	memset(&tm, 0, sizeof tm);
-	sscanf(d, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	/* d is YYYY-MM-DD, checked by day_or_today */
+	sscanf(d, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday); /* NOLINT(cert-err34-c) */
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	tm.tm_isdst = -1;

@@ -107,7 +107,6 @@ static rd_code run_command(const char *command, const char *json, long timeout, 
 	size_t got = 0;
 	pid_t pid;
 	double deadline;
-	bool done = false;
 	void (*old_pipe)(int);
 	if (pipe2(in, O_CLOEXEC) != 0)
 		return rd_fail(e, RD_E_IO, _("cannot make a pipe: %s"), strerror(errno));
@@ -144,13 +143,11 @@ static rd_code run_command(const char *command, const char *json, long timeout, 
 	close(in[1]);
 	signal(SIGPIPE, old_pipe);
 	deadline = monotonic() + (double)timeout;
-	while (!done) {
+	for (;;) { /* until the command ends or the deadline passes */
 		struct pollfd pfd = {err[0], POLLIN, 0};
 		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid) {
-			done = true;
+		if (r == pid)
 			break;
-		}
 		if (monotonic() >= deadline) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
@@ -273,10 +270,10 @@ static rd_code record(rd_ctx *ctx, const rd_outbox_row *m, const rd_err *why, rd
 		res->sent++;
 	} else {
 		time_t delay = (time_t)base;
-		for (int i = 1; i < attempts && delay < 6 * 3600; i++)
+		for (int i = 1; i < attempts && delay < (time_t)6 * 3600; i++)
 			delay *= 2;
-		if (delay > 6 * 3600)
-			delay = 6 * 3600;
+		if (delay > (time_t)6 * 3600)
+			delay = (time_t)6 * 3600;
 		rd_err_text(why, text, sizeof text);
 		if (attempts >= max) {
 			rc = rd_desk_outbox_done(ctx->db, m->id, "failed", attempts, now, text, 0, e);

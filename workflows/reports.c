@@ -363,10 +363,11 @@ rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_er
 	struct tm tm, back;
 	int y, mo, d, h = 0, mi = 0, n = 0, m = 0;
 	memset(&tm, 0, sizeof tm);
-	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+	/* width-bounded fields, the length checked with %n, the ranges below */
+	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) /* NOLINT(cert-err34-c) */
 		goto bad;
 	if (s[n] == ' ' || s[n] == 'T') {
-		if (sscanf(s + n + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5)
+		if (sscanf(s + n + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5) /* NOLINT(cert-err34-c) */
 			goto bad;
 		n += 1 + m;
 	}

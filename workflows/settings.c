@@ -130,10 +130,8 @@ static char *mask_inline(const char *v, bool *masked)
 			put(&b, start, (size_t)(end - start));
 			if (!secret)
 				continue;
-			if ((sep == '=' || (sep == ':' && strncmp(p, "://", 3))) && p[1]) {
-				put(&b, p, 1);
-				p++;
-			} else if (dash && sep == ' ' && p[1] && p[1] != '-') {
+			if (((sep == '=' || (sep == ':' && strncmp(p, "://", 3))) && p[1]) ||
+			    (dash && sep == ' ' && p[1] && p[1] != '-')) { /* name=v, name: v, --name v */
 				put(&b, p, 1);
 				p++;
 			} else {

@@ -681,7 +681,8 @@ static rd_code ask_ca(issue *is, rd_err *e)
 		return RD_OK;
 	rd_err_clear(&ce);
 	memset(&batch, 0, sizeof batch);
-	rc = rd_ca_submit(is->ctx, is->app.no, NULL, NULL, &batch, &ce);
+	/* the outcome is read back below from the request and the application */
+	(void)rd_ca_submit(is->ctx, is->app.no, NULL, NULL, &batch, &ce);
 	if ((rc = rd_desk_app_get(is->ctx->db, is->app.no, &is->app, e)) != RD_OK)
 		return rc;
 	memset(&req, 0, sizeof req);

@@ -195,7 +195,7 @@ rd_code rd_app_check_documents(rd_ctx *ctx, const char *app_no, rd_err *e);
 rd_code rd_app_state_get(rd_ctx *ctx, const char *app_no, rd_app_state *out, rd_err *e);
 
 /* ---- desk: documents ---------------------------------------------------------- */
-#define RD_SCAN_MAX (2 * 1024 * 1024)
+#define RD_SCAN_MAX ((size_t)2 * 1024 * 1024)
 typedef struct rd_doc_item {
 	const char *type;       /* "licence_copy" ... */
 	const char *label;      /* translated */

@@ -96,6 +96,9 @@ n=$(as clerk app list --json --limit 2 --page 1 | grep -o '"no"' | wc -l)
 is "$n" "2" "paging: first page of two"
 n2=$(as clerk app list --json --limit 2 --page 3 | grep -o '"no"' | wc -l)
 is "$n2" "1" "paging: last page"
+expect_rc 2 "a limit that is not a number is refused" as clerk app list --limit 2x
+like "$ERR" "--limit is 1 to 1000" "the message names --limit"
+expect_rc 2 "page 0 is refused" as clerk app list --page 0
 
 # Edit with versions.
 sed 's/138 0013 8000/13811112222/; s/"answer":"Chaoyang Primary"/"answer":""/' "$FX/individual.json" >"$TESTTMP/edit.json"
@@ -103,6 +106,8 @@ expect_rc 0 "the clerk edits a draft" as clerk app edit "$IND" --file "$TESTTMP/
 like "$(as clerk app show "$IND" --json)" '"mobile":"13811112222".*"version":2' "the change is stored and the version bumped"
 expect_rc 1 "an edit based on an old version is refused" as clerk2 app edit "$IND" --file "$TESTTMP/edit.json" --version 1
 like "$ERR" "changed by clerk" "conflict says who changed it"
+expect_rc 1 "an edit with a version that is not a number is refused" as clerk app edit "$IND" --file "$TESTTMP/edit.json" --version v2
+like "$ERR" "'v2' is not a version number" "the message names the bad version"
 expect_rc 1 "a reviewer cannot edit" as reviewer app edit "$IND" --file "$TESTTMP/edit.json"
 
 # Copy (类似申请) and cancel.

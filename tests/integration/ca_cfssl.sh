@@ -78,11 +78,7 @@ chmod 600 "$CA_CLIENT_KEY"
 cat >"$TESTTMP/radesk.conf" <<CONF
 [ca]
 driver = cfssl
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = user
+$(cfssl_ca_conf)
 timeout = 10
 connect_timeout = 3
 CONF

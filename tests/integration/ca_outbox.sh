@@ -14,11 +14,7 @@ cat >"$RADESK_CONFIG" <<EOF
 data_dir = $TESTTMP/data
 service_point = SP01
 [ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = user
+$(cfssl_ca_conf)
 EOF
 rd_env --staff || exit 1
 DB=$(desk_db)

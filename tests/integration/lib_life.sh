@@ -15,11 +15,7 @@ data_dir = $TESTTMP/data
 service_point = SP01
 [ca]
 driver = cfssl
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
+$(cfssl_ca_conf)
 ${LIFE_EXTRA_CONF:-}
 CONF
 	rd_env --staff || exit 1

@@ -5,27 +5,9 @@
 # Refused renewals leave no key behind; the PIN and the answer show up
 # nowhere.
 . "$SRCDIR/tests/lib.sh"
-. "$SRCDIR/tests/cli/lib_desk.sh"
-. "$SRCDIR/tests/fixtures/softhsm.sh"
-. "$SRCDIR/tests/fixtures/cfssl-ca.sh"
-trap 'cfssl_ca_stop "$TESTTMP/ca"' EXIT
-cfssl_ca_start "$TESTTMP/ca" >/dev/null || { notok "cfssl CA starts"; done_testing; exit 1; }
-rd_env --staff || exit 1
-softhsm_setup "$TESTTMP/hsm"
+. "$SRCDIR/tests/integration/lib_ukey.sh"
+ukey_setup
 S1=$(softhsm_add_token UK1)
-printf '%s\n' "$SOFTHSM_SO_PIN" >"$TESTTMP/so-pin"
-chmod 600 "$TESTTMP/so-pin"
-cat >>"$RADESK_CONFIG" <<CONF
-[ukey]
-module = $SOFTHSM_MODULE
-so_pin_file = $TESTTMP/so-pin
-[ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
-CONF
 export PIN=Qv7m2x9k
 ANSWER="Chaoyang Primary"
 P11() { pkcs11-tool --module "$SOFTHSM_MODULE" --token-label UK1 "$@" 2>&1; }
@@ -33,11 +15,7 @@ privkeys() { P11 -O --login --pin env:PIN | grep -c '^Private Key Object'; }
 audit_count() { sqlite3 "$(desk_db)" "SELECT count(*) FROM audit WHERE action = '$1' AND object = '$2'"; }
 sernorm() { tr A-F a-f | sed 's/^0*//'; }
 
-NO=$(as clerk app new --file "$SRCDIR/tests/fixtures/apps/individual.json") && as clerk app submit "$NO" >/dev/null &&
-	verify_all "$NO" clerk &&
-	as clerk fee record "$NO" --amount "$(as clerk --json fee show "$NO" | sed -n 's/.*"due":"\{0,1\}\([0-9.]*\).*/\1/p')" \
-		--method cash >/dev/null &&
-	as reviewer review next >/dev/null && as reviewer review approve "$NO" >/dev/null
+NO=$(approved_from "$SRCDIR/tests/fixtures/apps/individual.json")
 is "$(app_state "$NO")" approved "the application is approved"
 expect_rc 0 "a UKEY in stock" as admin ukey add "$S1"
 expect_rc 0 "issued onto the UKEY" env RADESK_UKEY_PIN=$PIN rdas clerk ukey issue "$NO" --no-receipt

@@ -4,41 +4,15 @@
 # what is on the token; the PIN never shows up anywhere; wrong tokens are
 # refused; hand-over activates the application.
 . "$SRCDIR/tests/lib.sh"
-. "$SRCDIR/tests/cli/lib_desk.sh"
-. "$SRCDIR/tests/fixtures/softhsm.sh"
-. "$SRCDIR/tests/fixtures/cfssl-ca.sh"
-trap 'cfssl_ca_stop "$TESTTMP/ca"' EXIT
-cfssl_ca_start "$TESTTMP/ca" >/dev/null || { notok "cfssl CA starts"; done_testing; exit 1; }
-rd_env --staff || exit 1
-softhsm_setup "$TESTTMP/hsm"
+. "$SRCDIR/tests/integration/lib_ukey.sh"
+ukey_setup
 S1=$(softhsm_add_token UK1)
 S2=$(softhsm_add_token UK2)
-printf '%s\n' "$SOFTHSM_SO_PIN" >"$TESTTMP/so-pin"
-chmod 600 "$TESTTMP/so-pin"
-cat >>"$RADESK_CONFIG" <<CONF
-[ukey]
-module = $SOFTHSM_MODULE
-so_pin_file = $TESTTMP/so-pin
-[ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
-CONF
 export PIN=Qv7m2x9k
 P11() { pkcs11-tool --module "$SOFTHSM_MODULE" "$@" 2>&1; }
 
-# approved NO: register, documents, fee, review by another operator
-approved() {
-	local no
-	no=$(as clerk app new --file "${1:-$SRCDIR/tests/fixtures/apps/individual.json}") || return 1
-	as clerk app submit "$no" >/dev/null && verify_all "$no" clerk && \
-		as clerk fee record "$no" --amount "$(as clerk --json fee show "$no" | sed -n 's/.*"due":"\{0,1\}\([0-9.]*\).*/\1/p')" \
-			--method cash >/dev/null && \
-		as reviewer review next >/dev/null && as reviewer review approve "$no" >/dev/null || return 1
-	echo "$no"
-}
+# approved [FILE]: register, documents, fee, review by another operator
+approved() { approved_from "${1:-$SRCDIR/tests/fixtures/apps/individual.json}"; }
 NO=$(approved)
 is "$(app_state "$NO")" approved "the application is approved"
 

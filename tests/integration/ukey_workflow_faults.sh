@@ -7,45 +7,19 @@
 # is back); a UKEY bound to another application; a locked PIN unblocked
 # with the SO PIN after the identity was checked again.
 . "$SRCDIR/tests/lib.sh"
-. "$SRCDIR/tests/cli/lib_desk.sh"
-. "$SRCDIR/tests/fixtures/softhsm.sh"
-. "$SRCDIR/tests/fixtures/cfssl-ca.sh"
-trap 'cfssl_ca_stop "$TESTTMP/ca"' EXIT
-cfssl_ca_start "$TESTTMP/ca" >/dev/null || { notok "cfssl CA starts"; done_testing; exit 1; }
-rd_env --staff || exit 1
-softhsm_setup "$TESTTMP/hsm"
+. "$SRCDIR/tests/integration/lib_ukey.sh"
+ukey_setup "$SHIMS/pinlock.so"
 S1=$(softhsm_add_token F1)
 S2=$(softhsm_add_token F2)
 S3=$(softhsm_add_token F3)
-printf '%s\n' "$SOFTHSM_SO_PIN" >"$TESTTMP/so-pin"
-chmod 600 "$TESTTMP/so-pin"
 export PINLOCK_MODULE=$SOFTHSM_MODULE PINLOCK_TRIES=3 PINLOCK_STATE=$TESTTMP/pinlock
 mkdir -p "$PINLOCK_STATE"
-cat >>"$RADESK_CONFIG" <<CONF
-[ukey]
-module = $SHIMS/pinlock.so
-so_pin_file = $TESTTMP/so-pin
-[ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
-CONF
 export RADESK_UKEY_PIN=Kp4w8n2r
 stock() { sqlite3 "$(desk_db)" "select state || ',' || coalesce((select no from applications where id = app_id), '-') || ',' || step from ukeys where serial = '$1'"; }
 # each application needs its own user name
 APP=$TESTTMP/app.json
 mkapp() { sed "s/\"zhangsan01\"/\"zs$1\"/" "$SRCDIR/tests/fixtures/apps/individual.json" >"$APP"; }
-approved_n() {
-	local no
-	mkapp "$1"
-	no=$(as clerk app new --file "$APP") || return 1
-	as clerk app submit "$no" >/dev/null && verify_all "$no" clerk &&
-		as clerk fee record "$no" --amount 100.00 --method cash >/dev/null &&
-		as reviewer review next >/dev/null && as reviewer review approve "$no" >/dev/null || return 1
-	echo "$no"
-}
+approved_n() { mkapp "$1" && approved_from "$APP"; }
 as admin ukey add "$S1" "$S2" "$S3" >/dev/null || notok "stock"
 A1=$(approved_n 1); A2=$(approved_n 2); A3=$(approved_n 3); A4=$(approved_n 4)
 is "$(app_state "$A4")" approved "four approved applications"

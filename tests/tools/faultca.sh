@@ -20,15 +20,7 @@
 # Every request is appended to DIR/requests.log (first line and body size).
 set -u
 
-free_port() {
-	local p used
-	used=$(ss -Hltn 2>/dev/null | awk '{print $4}' | sed 's/.*://')
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		printf '%s\n' "$used" | grep -qx "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/ports.sh"
 
 respond() { # status reason body
 	printf 'HTTP/1.1 %s %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\nDate: %s\r\n\r\n%s' \
@@ -75,7 +67,7 @@ start() { # DIR MODE
 	dir=$(cd "$dir" && pwd)
 	rm -f "$dir/counter" "$dir/requests.log"
 	: >"$dir/counter"
-	port=$(free_port) || { echo "faultca: no free port" >&2; return 1; }
+	port=$(fixture_free_port) || { echo "faultca: no free port" >&2; return 1; }
 	if [ "$mode" = silent ]; then
 		setsid socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork SYSTEM:'sleep 120' \
 			</dev/null >>"$dir/socat.log" 2>&1 &

@@ -5,35 +5,10 @@
 # over; with the CA down it says plainly that the certificate is awaited and
 # F6 finishes once the CA is back.  The admin's stock screen shows counts.
 . "$SRCDIR/tests/tui/lib.sh"
-. "$SRCDIR/tests/cli/lib_desk.sh"
-. "$SRCDIR/tests/fixtures/softhsm.sh"
-. "$SRCDIR/tests/fixtures/cfssl-ca.sh"
+. "$SRCDIR/tests/integration/lib_ukey.sh"
+ukey_setup "$SOFTHSM_MODULE" "poll_ms = 100"
 trap 'cfssl_ca_stop "$TESTTMP/ca"; tui_cleanup' EXIT
-cfssl_ca_start "$TESTTMP/ca" >/dev/null || { notok "cfssl CA starts"; done_testing; exit 1; }
-rd_env --staff || exit 1
-softhsm_setup "$TESTTMP/hsm"
-printf '%s\n' "$SOFTHSM_SO_PIN" >"$TESTTMP/so-pin"
-chmod 600 "$TESTTMP/so-pin"
-cat >>"$RADESK_CONFIG" <<CONF
-[ukey]
-module = $SOFTHSM_MODULE
-so_pin_file = $TESTTMP/so-pin
-poll_ms = 100
-[ca]
-url = $CA_URL
-trust = $CA_TRUST
-client_cert = $CA_CLIENT_CERT
-client_key = $CA_CLIENT_KEY
-profile = $CA_PROFILE
-CONF
-approved() {
-	local no
-	no=$(app_json individual personal-sign 1 | as clerk app new --file -) || return 1
-	as clerk app submit "$no" >/dev/null && verify_all "$no" clerk &&
-		as clerk fee record "$no" --amount 100.00 --method cash >/dev/null &&
-		as reviewer review next >/dev/null && as reviewer review approve "$no" >/dev/null || return 1
-	echo "$no"
-}
+approved() { app_json individual personal-sign 1 | approved_from -; }
 A1=$(approved); A2=$(approved)
 PIN=Tg5h8j2k
 

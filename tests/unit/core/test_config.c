@@ -72,6 +72,28 @@ static void utf8_counts_characters(void **state)
 	assert_int_equal(rd_utf8_chars("\xff"), -1);
 	assert_false(rd_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
 	assert_false(rd_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	assert_false(rd_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+	assert_false(rd_utf8_valid("\xe5\xbc", 2));     /* cut short */
+	assert_true(rd_utf8_valid("\xf0\x9f\x98\x80", 4));
+}
+
+/* Every length round trips; decoding stops at a byte that does not
+ * continue the sequence (a NUL) instead of reading past it. */
+static void utf8_encode_decode_round_trip(void **state)
+{
+	const uint32_t cps[] = {0x41, 0xb7, 0x5f20, 0x1f600, 0x10ffff};
+	const size_t lens[] = {1, 2, 3, 4, 4};
+	for (size_t i = 0; i < RD_ARRAY_LEN(cps); i++) {
+		char buf[4];
+		uint32_t back = 0;
+		size_t n = rd_utf8_encode(cps[i], buf);
+		assert_int_equal(n, lens[i]);
+		assert_int_equal(rd_utf8_decode((const unsigned char *)buf, n, &back), (int)n);
+		assert_int_equal(back, cps[i]);
+	}
+	uint32_t cp;
+	assert_int_equal(rd_utf8_decode((const unsigned char *)"\xe5\0\x80", 4, &cp), -1);
+	assert_int_equal(rd_utf8_decode((const unsigned char *)"", 0, &cp), -1);
 }
 
 int main(void)
@@ -84,6 +106,7 @@ int main(void)
 		cmocka_unit_test(values_override_defaults),
 		cmocka_unit_test(time_parse_rejects_impossible_dates),
 		cmocka_unit_test(utf8_counts_characters),
+		cmocka_unit_test(utf8_encode_decode_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,37 @@ static void statement_cache_reuses_and_never_shares(void **state)
 	rd_db_close(db);
 }
 
+static int64_t one_number(rd_db *db, const char *sql, const rd_arg *args)
+{
+	int64_t n = -1;
+	assert_int_equal(rd_db_get(db, sql, args, rd_read_int64, &n, NULL, "test"), RD_OK);
+	return n;
+}
+
+/* Statement parameters: each maker binds what it says (empty optional text
+ * and a zero optional number bind NULL), and a statement given the wrong
+ * number of values is refused before it runs. */
+static void statement_args_bind_and_are_counted(void **state)
+{
+	rd_db *db = open_new("args.db");
+	rd_err e = {0};
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(one_number(db, "SELECT ?1 + ?2", RD_ARGS(rd_int(40), rd_int(2))), 42);
+	assert_int_equal(one_number(db, "SELECT length(?)", RD_ARGS(rd_text("张三"))), 2);
+	assert_int_equal(one_number(db, "SELECT ? IS NULL", RD_ARGS(rd_text(NULL))), 1);
+	assert_int_equal(one_number(db, "SELECT ? IS NULL", RD_ARGS(rd_opt_text(""))), 1);
+	assert_int_equal(one_number(db, "SELECT ? IS NULL", RD_ARGS(rd_text(""))), 0);
+	assert_int_equal(one_number(db, "SELECT ? IS NULL", RD_ARGS(rd_int_or_null(0))), 1);
+	assert_int_equal(one_number(db, "SELECT ?", RD_ARGS(rd_int_or_null(7))), 7);
+	assert_int_equal(one_number(db, "SELECT ? IS NULL", RD_ARGS(rd_null())), 1);
+	assert_int_equal(one_number(db, "SELECT 5", RD_NO_ARGS), 5);
+	assert_int_equal(rd_db_query(db, "SELECT ?1 + ?2", RD_ARGS(rd_int(1)), &st, &e), RD_E_INTERNAL);
+	assert_null(st);
+	assert_non_null(strstr(e.msg, "takes 2 values but was given 1"));
+	assert_int_equal(rd_db_run(db, "SELECT 1", RD_ARGS(rd_int(1)), NULL, "test"), RD_E_INTERNAL);
+	rd_db_close(db);
+}
+
 static void migrations_apply_once(void **state)
 {
 	rd_db *db = open_new("m.db");
@@ -177,6 +208,7 @@ int main(void)
 		cmocka_unit_test(seal_round_trip_and_tamper),
 		cmocka_unit_test(blind_index_is_keyed_and_labelled),
 		cmocka_unit_test(statement_cache_reuses_and_never_shares),
+		cmocka_unit_test(statement_args_bind_and_are_counted),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
