@@ -85,6 +85,9 @@ typedef struct rd_logger {
 void rd_log(const rd_logger *lg, rd_log_level level, const char *fmt, ...) RD_PRINTF(3, 4);
 /* A logger that writes "radesk: <level>: msg" lines to stderr. */
 rd_logger rd_logger_stderr(rd_log_level min);
+/* A whole decimal number from min to max (surrounding blanks allowed);
+ * false for anything else, *out untouched. */
+bool rd_parse_long(const char *s, long min, long max, long *out);
 /* "debug" | "info" | "warning" | "error" ([radesk] log_level), else dflt. */
 rd_log_level rd_log_level_parse(const char *name, rd_log_level dflt);
 

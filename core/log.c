@@ -1,7 +1,9 @@
 /* Logging through a callback; modules never print on their own. */
 #include "core/core.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void rd_log(const rd_logger *lg, rd_log_level level, const char *fmt, ...)
@@ -36,4 +38,20 @@ rd_log_level rd_log_level_parse(const char *name, rd_log_level dflt)
 		if (!strcmp(name, names[i]))
 			return (rd_log_level)i;
 	return dflt;
+}
+
+bool rd_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+	if (!s)
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	while (end != s && (*end == ' ' || *end == '\t'))
+		end++;
+	if (end == s || *end || errno || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
 }

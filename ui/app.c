@@ -125,7 +125,7 @@ void ui_reset(ui *u, const ui_screen_ops *ops, const void *arg)
 const ui_screen_ops *ui_screen_find(const char *id)
 {
 	static const ui_screen_ops *const all[] = {
-#define UI_SCREEN(sid, sym) &sym,
+#define UI_SCREEN(sid, sym) &(sym),
 #include "ui/screens.def"
 #undef UI_SCREEN
 	};

@@ -84,9 +84,12 @@ rd_code ui_life_parse_time(const char *s, const char *field, time_t *t, rd_err *
 			rd_strlcpy(e->field, field, sizeof e->field);
 		return rc;
 	}
-	if (!(sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &used) == 5 && all_digits_done(s, used))) {
+	/* width-bounded fields, every character checked by all_digits_done */
+	if (!(sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &used) == 5 && /* NOLINT(cert-err34-c) */
+	      all_digits_done(s, used))) {
 		h = mi = used = 0;
-		if (!(sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && all_digits_done(s, used)))
+		if (!(sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && /* NOLINT(cert-err34-c) */
+		      all_digits_done(s, used)))
 			return rd_fail_at(e, RD_E_INVALID, field, _("'%s' is not a time (YYYY-MM-DD HH:MM)"), s);
 	}
 	memset(&tm, 0, sizeof tm);

@@ -196,7 +196,7 @@ static void print_line(void *ud, const char *keys, const char *help)
 void rd_ui_print_keys(FILE *f)
 {
 	static const ui_screen_ops *const all[] = {
-#define UI_SCREEN(sid, sym) &sym,
+#define UI_SCREEN(sid, sym) &(sym),
 #include "ui/screens.def"
 #undef UI_SCREEN
 	};

@@ -394,10 +394,8 @@ static void record_fee(ui *u, fee_state *st)
 	if (amount && method && ref &&
 	    (rd_money_parse(amount, "--amount", &fen, &e) != RD_OK ||
 	     rd_fee_record(ui_ctx(u), st->no, fen, method, ref[0] ? ref : NULL, st->receipt, &e) != RD_OK)) {
-		if (!ui_form_set_error(&st->form, &e))
-			ui_msg_err(u, &e);
-		else
-			ui_msg_err(u, &e);
+		ui_form_set_error(&st->form, &e); /* beside its field when it has one */
+		ui_msg_err(u, &e);
 	} else if (st->receipt[0]) {
 		ui_msg(u, _("%s: %s received, receipt %s"), st->no, amount, st->receipt);
 	}

@@ -58,12 +58,19 @@ static int by_expiry(const void *a, const void *b)
 	return strcmp(x->x.no, y->x.no);
 }
 
+/* The days typed; -1 when they are not a number (the workflow says so). */
+static int days_typed(const exp_state *st)
+{
+	long v;
+	return rd_parse_long(st->days, 0, 100000, &v) ? (int)v : -1;
+}
+
 /* Lists (and with notify, tells) the certificates expiring within the
  * days typed.  *queued: notices queued now. */
 static int load(ui *u, exp_state *st, bool notify, int *queued)
 {
 	time_t now = rd_ctx_now(ui_ctx(u));
-	int days = atoi(st->days);
+	int days = days_typed(st);
 	rd_err e;
 	rd_err_clear(&e);
 	st->n = 0;
@@ -129,7 +136,7 @@ static void exp_draw(ui *u, ui_screen *s, ui_rect r)
 	ui_text(r.y, r.x, lw, UI_A_NORMAL, label);
 	ui_text_pad(r.y, bx, 6, UI_A_FIELD, st->days);
 	ui_cursor(u, r.y, bx + (int)strlen(st->days));
-	if (atoi(st->days) != st->shown)
+	if (days_typed(st) != st->shown)
 		snprintf(line, sizeof line, "%s", _("Enter shows the list for these days"));
 	else if (st->n)
 		snprintf(line, sizeof line, _("certificates expiring within %d days: %zu"), st->shown, st->n);
@@ -148,7 +155,7 @@ static ui_result exp_action(ui *u, ui_screen *s, int action)
 	size_t len = strlen(st->days);
 	switch (action) {
 	case E_NOTIFY:
-		if (atoi(st->days) != st->shown) {
+		if (days_typed(st) != st->shown) {
 			ui_msg_error(u, "%s", _("Enter first: the notices go for the list shown"));
 			return UI_HANDLED;
 		}

@@ -35,10 +35,8 @@ static void now_text(ui *u, char out[32])
 /* Puts the workflow's error beside its field, else on the message line. */
 static void show_error(ui *u, ui_form *f, const rd_err *e)
 {
-	if (!ui_form_set_error(f, e))
-		ui_msg_err(u, e);
-	else
-		ui_msg_err(u, e);
+	ui_form_set_error(f, e); /* false when no field of the form is named */
+	ui_msg_err(u, e);
 }
 
 static ui_result form_input(ui *u, ui_screen *s, int key)
@@ -410,9 +408,9 @@ static size_t ch(const change_state *st, int which)
 static int change_open(ui *u, ui_screen *s, const void *arg)
 {
 	const ui_app_view *v = arg;
-	change_state *st = calloc(1, sizeof *st);
+	change_state *st = v ? calloc(1, sizeof *st) : NULL;
 	char now[32];
-	if (!st || !v)
+	if (!st)
 		return -1;
 	s->state = st;
 	rd_strlcpy(st->no, v->no, sizeof st->no);

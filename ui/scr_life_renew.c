@@ -90,12 +90,12 @@ static void window_line(ui *u, renew_state *st, time_t not_after)
 static int renew_open(ui *u, ui_screen *s, const void *arg)
 {
 	const ui_app_view *v = arg;
-	renew_state *st = calloc(1, sizeof *st);
+	renew_state *st = v ? calloc(1, sizeof *st) : NULL;
 	rd_stock_row k;
 	time_t not_after = 0;
 	size_t nfields = RD_ARRAY_LEN(renew_fields);
 	rd_err e;
-	if (!st || !v)
+	if (!st)
 		return -1;
 	st->u = u;
 	s->state = st;
@@ -218,7 +218,7 @@ static void renew_draw(ui *u, ui_screen *s, ui_rect r)
 		ui_text(y++, r.x, r.w, UI_A_NORMAL, _("When the certificate has arrived, F6 finishes the renewal."));
 	} else if (st->result.code != RD_OK) {
 		rd_err_text(&st->result, buf, sizeof buf);
-		y += ui_life_wrap(y, r.x, r.w, 3, UI_A_ERROR, buf);
+		ui_life_wrap(y, r.x, r.w, 3, UI_A_ERROR, buf);
 	} else if (st->renewed) {
 		snprintf(buf, sizeof buf, _("renewed: certificate %s on UKEY %s"), st->out.cert_serial, st->out.serial);
 		ui_text(y++, r.x, r.w, UI_A_OK, buf);

@@ -102,11 +102,14 @@ static void print_draw(ui *u, ui_screen *s, ui_rect r)
 	values_key(&st->form, key, sizeof key);
 	if (st->have_preview && !strcmp(key, st->shown_for)) {
 		char *copies = ui_form_value(&st->form, P_COPIES), *printer = ui_form_value(&st->form, P_PRINTER);
-		int n = copies ? atoi(copies) : 1;
+		long n = 1;
+		if (copies && !rd_parse_long(copies, 1, 99, &n))
+			n = 0; /* said beside the field */
 		ui_text(y++, r.x, r.w, UI_A_TITLE, _("Summary"));
 		line(y++, r.x, r.w, _("Application"), UI_A_NORMAL, st->no);
 		line(y++, r.x, r.w, _("Documents"), UI_A_NORMAL, st->preview.documents);
-		snprintf(buf, sizeof buf, _("%d pages × %d copies = %d sheets"), st->preview.pages, n, st->preview.pages * n);
+		snprintf(buf, sizeof buf, _("%d pages × %d copies = %d sheets"), st->preview.pages, (int)n,
+			 st->preview.pages * (int)n);
 		line(y++, r.x, r.w, _("Pages"), UI_A_NORMAL, buf);
 		line(y++, r.x, r.w, _("Printer"), UI_A_NORMAL,
 		     printer && *printer ? printer : _("none: the PDF is only saved"));
@@ -136,7 +139,10 @@ static bool read_values(print_state *st, char **no, char **doc, char **printer, 
 	*no = ui_form_value(&st->form, P_NO);
 	*doc = ui_form_value(&st->form, P_DOC);
 	*printer = ui_form_value(&st->form, P_PRINTER);
-	*copies = c ? atoi(c) : 1;
+	long n = 1;
+	if (c && !rd_parse_long(c, 1, 99, &n))
+		n = 0; /* refused by the workflow, naming copies */
+	*copies = (int)n;
 	free(c);
 	if (*no)
 		rd_trim(*no);

@@ -277,11 +277,11 @@ static void report_draw(ui *u, ui_screen *s, ui_rect r)
 	st->page = rows > 1 ? rows : 1;
 	if (st->top > 0 && (size_t)st->top + (size_t)rows > st->n)
 		st->top = st->n > (size_t)rows ? (int)(st->n - (size_t)rows) : 0;
-	for (int i = 0; i < rows && (size_t)(st->top + i) < st->n; i++)
+	for (int i = 0; i < rows && (size_t)st->top + (size_t)i < st->n; i++)
 		draw_line(&st->lines[st->top + i], y0 + i, r.x, r.w);
 	if (st->n > (size_t)rows) {
 		snprintf(more, sizeof more, _("lines %d-%d of %zu"), st->top + 1,
-			 (size_t)(st->top + rows) < st->n ? st->top + rows : (int)st->n, st->n);
+			 (size_t)st->top + (size_t)rows < st->n ? st->top + rows : (int)st->n, st->n);
 		ui_text(r.y + r.h - 1, r.x + r.w - ui_width(more), ui_width(more), UI_A_DIM, more);
 	}
 	ui_text(r.y + r.h - 1, r.x, r.w - (st->n > (size_t)rows ? ui_width(more) + 2 : 0), UI_A_DIM,
@@ -307,7 +307,7 @@ static ui_result report_action(ui *u, ui_screen *s, int action)
 		st->top = st->top > st->page ? st->top - st->page : 0;
 		return UI_HANDLED;
 	case R_DOWN:
-		if ((size_t)(st->top + st->page) < st->n)
+		if ((size_t)st->top + (size_t)st->page < st->n)
 			st->top += st->page;
 		return UI_HANDLED;
 	}

@@ -1322,7 +1322,7 @@ static rd_code store_evidence(rd_ctx *ctx, const char *path, char sha[65], char 
 	rd_code rc;
 	if (!path || !*path)
 		return rd_fail_at(e, RD_E_INVALID, "--evidence", _("the evidence document is missing"));
-	if ((rc = rd_file_read(path, 10 * 1024 * 1024, &data, &len, e)) != RD_OK)
+	if ((rc = rd_file_read(path, (size_t)10 << 20, &data, &len, e)) != RD_OK)
 		return rc;
 	if (len == 0) {
 		free(data);
