@@ -13,4 +13,9 @@ char *rd_details(const char *key, ...);
 typedef rd_code (*rd_step_fn)(rd_ctx *ctx, void *ud, rd_err *e);
 rd_code rd_in_transaction(rd_ctx *ctx, rd_step_fn step, void *ud, rd_err *e);
 
+/* rd_ukey_stock_mark without its admin check, for a flow that has its own:
+ * an approved lost-UKEY request marks the old token as the clerk recorded. */
+rd_code rd_ukey_stock_mark_in_flow(rd_ctx *ctx, const char *serial, const char *state, const char *reason,
+				   rd_err *e);
+
 #endif

@@ -439,18 +439,18 @@ static rd_code approve_step(rd_ctx *ctx, void *ud, rd_err *e)
 	return RD_OK;
 }
 
-/* The stock is the admin's: when an admin approves a lost-UKEY reissue, the
- * old token is marked lost or destroyed at once; otherwise the request names
- * the token and its fate for the admin (radesk ukey mark). */
+/* An approved lost-UKEY reissue marks the old token lost or destroyed, as
+ * the clerk recorded it (the four eyes of the request stand for the
+ * stock's admin check).  A token not in the stock is only logged: the
+ * request names it for the admin (radesk ukey mark). */
 static void mark_old_ukey(rd_ctx *ctx, const rd_revreq_row *r)
 {
 	rd_err err;
 	char why[128];
-	if (ctx->who.role != RD_ROLE_ADMIN || strcmp(r->purpose, "reissue") != 0 || !r->ukey_serial[0] ||
-	    !r->ukey_fate[0])
+	if (strcmp(r->purpose, "reissue") != 0 || !r->ukey_serial[0] || !r->ukey_fate[0])
 		return;
 	snprintf(why, sizeof why, _("reissue of %s"), r->app_no);
-	if (rd_ukey_stock_mark(ctx, r->ukey_serial, r->ukey_fate, why, &err) != RD_OK)
+	if (rd_ukey_stock_mark_in_flow(ctx, r->ukey_serial, r->ukey_fate, why, &err) != RD_OK)
 		rd_log(&ctx->log, RD_LOG_WARN, _("UKEY %s not marked %s: %s"), r->ukey_serial, r->ukey_fate, err.msg);
 }
 

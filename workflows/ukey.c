@@ -370,11 +370,16 @@ static bool mark_allowed(const char *from, const char *to)
 
 rd_code rd_ukey_stock_mark(rd_ctx *ctx, const char *serial, const char *state, const char *reason, rd_err *e)
 {
+	rd_code rc = rd_require_role(ctx, e, 1, RD_ROLE_ADMIN);
+	return rc != RD_OK ? rc : rd_ukey_stock_mark_in_flow(ctx, serial, state, reason, e);
+}
+
+rd_code rd_ukey_stock_mark_in_flow(rd_ctx *ctx, const char *serial, const char *state, const char *reason,
+				   rd_err *e)
+{
 	rd_stock_row r;
 	char from[24];
 	rd_code rc;
-	if ((rc = rd_require_role(ctx, e, 1, RD_ROLE_ADMIN)) != RD_OK)
-		return rc;
 	if (!state || (strcmp(state, "returned") && strcmp(state, "lost") && strcmp(state, "destroyed")))
 		return rd_fail_at(e, RD_E_INVALID, "state", _("a UKEY is marked returned, lost or destroyed, not '%s'"),
 				  state ? state : "");
