@@ -67,15 +67,10 @@ void ui_app_run_info_change(ui *u, const ui_app_view *v)
 }
 
 /* ---- shared helpers ---------------------------------------------------------------- */
-static bool all_digits_done(const char *s, int used)
-{
-	return used > 0 && s[used] == '\0';
-}
-
+/* Local time as the screens show it (rd_time_parse_local), or the command
+ * line's UTC form with a T (rd_time_parse). */
 rd_code ui_life_parse_time(const char *s, const char *field, time_t *t, rd_err *e)
 {
-	int y = 0, mo = 0, d = 0, h = 0, mi = 0, used = 0;
-	struct tm tm, back;
 	if (!s || !*s)
 		return rd_fail_at(e, RD_E_INVALID, field, _("give a date and time (YYYY-MM-DD HH:MM)"));
 	if (strchr(s, 'T')) {
@@ -84,27 +79,7 @@ rd_code ui_life_parse_time(const char *s, const char *field, time_t *t, rd_err *
 			rd_strlcpy(e->field, field, sizeof e->field);
 		return rc;
 	}
-	/* width-bounded fields, every character checked by all_digits_done */
-	if (!(sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &used) == 5 && /* NOLINT(cert-err34-c) */
-	      all_digits_done(s, used))) {
-		h = mi = used = 0;
-		if (!(sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && /* NOLINT(cert-err34-c) */
-		      all_digits_done(s, used)))
-			return rd_fail_at(e, RD_E_INVALID, field, _("'%s' is not a time (YYYY-MM-DD HH:MM)"), s);
-	}
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_isdst = -1;
-	*t = mktime(&tm);
-	/* mktime moves 30 February to March: such a day does not exist */
-	if (*t == (time_t)-1 || !localtime_r(t, &back) || back.tm_mday != d || back.tm_mon != mo - 1 || h > 23 ||
-	    mi > 59)
-		return rd_fail_at(e, RD_E_INVALID, field, _("'%s' is not a time (YYYY-MM-DD HH:MM)"), s);
-	return RD_OK;
+	return rd_time_parse_local(s, field, t, e);
 }
 
 rd_code ui_life_check_time(void *ud, const char *value, rd_err *e)

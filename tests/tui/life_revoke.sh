@@ -36,7 +36,7 @@ like "$S" "A second operator approves" "says who approves"
 
 # bad input: named beside the field; nothing recorded
 tui_keys Tab C-u; tui_type "tomorrow"; tui_keys Tab
-tui_wait "'tomorrow' is not a time" && ok "a time that is none is named beside the field" || notok "bad time"
+tui_wait "'tomorrow' is not a date" && ok "a time that is none is named beside the field" || notok "bad time"
 tui_keys F2
 tui_wait "correct the fields marked first" && ok "F2 refuses while a field is wrong" || notok "refused"
 tui_keys C-u; tui_type "2026-11-22 18:00"; tui_keys F2
