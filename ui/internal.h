@@ -225,6 +225,24 @@ bool ui_form_validate(ui_form *f);
 bool ui_form_set_error(ui_form *f, const rd_err *e);
 void ui_form_focus(ui_form *f, size_t i);
 
+/* ---- form screen (ui/form_screen.c) --------------------------------------------
+ * A screen that is one form and a save key: its state starts with a
+ * ui_form_screen, and open/close/input/action go through these. */
+typedef struct ui_form_screen {
+	ui_form form;
+	int save_action;          /* the screen's save key's action (-1: none) */
+	ui_form_submit_fn submit; /* given the state when every field is valid */
+} ui_form_screen;
+/* calloc(size) as s->state with submit and save_action set (NULL when out
+ * of memory); the caller then fills in and calls ui_form_init on its form. */
+void *ui_form_screen_new(ui_screen *s, size_t size, int save_action, ui_form_submit_fn submit);
+void ui_form_screen_close(ui *u, ui_screen *s);                    /* frees the form (wiped) and state */
+ui_result ui_form_screen_input(ui *u, ui_screen *s, int key);      /* typed text into the form */
+ui_result ui_form_screen_action(ui *u, ui_screen *s, int action); /* ui_form_dispatch */
+/* The frame around the form: head on the first line, sub (may be NULL)
+ * dimmed below it, the key hint dimmed on the last line. */
+void ui_form_screen_frame(ui_rect r, const char *head, const char *sub, const char *hint);
+
 /* ---- list / table helper -------------------------------------------------------
  * Rows of UTF-8 cells under column headers, aligned by display width, with
  * a selection and paging.  The model holds copies of the cells. */

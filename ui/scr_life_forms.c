@@ -27,9 +27,30 @@ static char *opt_value(const ui_form *f, size_t i)
 	return v;
 }
 
-static void now_text(ui *u, char out[32])
+/* The values of fields first .. first+n-1 as opt_value gives them (choice
+ * values are never empty), and their freeing. */
+static void opt_values(const ui_form *f, size_t first, char **v, size_t n)
 {
-	rd_time_local(rd_ctx_now(ui_ctx(u)), out);
+	for (size_t i = 0; i < n; i++)
+		v[i] = opt_value(f, first + i);
+}
+
+static void free_values(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
+/* ui_form_init on the screen's form, then the "request received" field
+ * (at) set to now.  Non-zero when out of memory. */
+static int start_form(ui *u, ui_form_screen *fs, const ui_field_spec *specs, size_t n, size_t at)
+{
+	char now[32];
+	if (ui_form_init(&fs->form, specs, n, fs) != 0)
+		return -1;
+	rd_time_local(rd_ctx_now(ui_ctx(u)), now);
+	ui_form_set_value(&fs->form, at, now);
+	return 0;
 }
 
 /* Puts the workflow's error beside its field, else on the message line. */
@@ -39,11 +60,13 @@ static void show_error(ui *u, ui_form *f, const rd_err *e)
 	ui_msg_err(u, e);
 }
 
-static ui_result form_input(ui *u, ui_screen *s, int key)
+/* Closes the form screen (its state is gone) and opens the new
+ * application in the application form. */
+static void open_new_app(ui *u, const char *new_no)
 {
-	ui_form *f = s->state; /* every state below starts with its form */
-	(void)u;
-	return ui_form_input(f, key) == UI_FORM_EV_UNHANDLED ? UI_UNHANDLED : UI_HANDLED;
+	ui_app_form_arg arg = {new_no, true};
+	ui_pop(u);
+	ui_push(u, &ui_scr_app_edit, &arg);
 }
 
 /* ---- revocation request ------------------------------------------------------------ */
@@ -84,7 +107,7 @@ static const ui_field_spec revoke_fields[] = {
 };
 
 typedef struct revoke_state {
-	ui_form form;
+	ui_form_screen fs;
 	ui_field_spec specs[RD_ARRAY_LEN(revoke_fields)];
 	char no[32];
 	char cert[256];
@@ -92,15 +115,15 @@ typedef struct revoke_state {
 	long promise;
 } revoke_state;
 
+static void do_revoke(ui *u, void *ud);
+
 static int revoke_open(ui *u, ui_screen *s, const void *arg)
 {
 	const ui_app_view *v = arg;
-	revoke_state *st = calloc(1, sizeof *st);
+	revoke_state *st = ui_form_screen_new(s, sizeof *st, L_SAVE, do_revoke);
 	const rd_config *cfg = ui_ctx(u)->cfg;
-	char now[32];
 	if (!st)
 		return -1;
-	s->state = st;
 	rd_strlcpy(st->no, v ? v->no : "", sizeof st->no);
 	memcpy(st->specs, revoke_fields, sizeof st->specs);
 	if (rd_config_bool(cfg, "revocation", "allow_hold")) {
@@ -109,39 +132,27 @@ static int revoke_open(ui *u, ui_screen *s, const void *arg)
 	}
 	st->single_clerk = rd_config_bool(cfg, "revocation", "single_clerk_key_compromise");
 	st->promise = rd_config_int(cfg, "revocation", "promise_hours");
-	if (ui_form_init(&st->form, st->specs, RD_ARRAY_LEN(st->specs), st) != 0)
+	if (start_form(u, &st->fs, st->specs, RD_ARRAY_LEN(st->specs), RV_AT) != 0)
 		return -1;
-	now_text(u, now);
-	ui_form_set_value(&st->form, RV_AT, now);
 	ui_life_cert_line(u, st->no, st->cert, sizeof st->cert, NULL);
 	return 0;
-}
-
-static void revoke_close(ui *u, ui_screen *s)
-{
-	revoke_state *st = s->state;
-	(void)u;
-	if (st && st->form.f)
-		ui_form_free(&st->form);
-	free(st);
 }
 
 static void revoke_draw(ui *u, ui_screen *s, ui_rect r)
 {
 	revoke_state *st = s->state;
-	char line[512], *reason = ui_form_value(&st->form, RV_REASON), *person = ui_form_value(&st->form, RV_PERSON);
-	snprintf(line, sizeof line, _("Revoke %s on a written request; the RA revokes within %ld hours of receiving it."),
-		 st->no, st->promise);
-	ui_text(r.y, r.x, r.w, UI_A_NORMAL, line);
-	ui_text(r.y + 1, r.x, r.w, UI_A_DIM, st->cert);
-	ui_form_draw(u, &st->form, (ui_rect){r.y + 3, r.x, 4, r.w});
+	ui_form *f = &st->fs.form;
+	char line[512], *reason = ui_form_value(f, RV_REASON), *person = ui_form_value(f, RV_PERSON);
+	ui_form_draw(u, f, (ui_rect){r.y + 3, r.x, 4, r.w});
 	if (st->single_clerk && rd_streq(reason, "keyCompromise") && rd_streq(person, "yes"))
 		ui_text(r.y + 8, r.x, r.w, UI_A_ERROR,
 			_("Key compromise reported in person: the request goes to the CA at once."));
 	else
 		ui_text(r.y + 8, r.x, r.w, UI_A_DIM,
 			_("A second operator approves the request before it goes to the CA."));
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("F2 or Enter on the last field: record the request · Esc: back"));
+	snprintf(line, sizeof line, _("Revoke %s on a written request; the RA revokes within %ld hours of receiving it."),
+		 st->no, st->promise);
+	ui_form_screen_frame(r, line, st->cert, _("F2 or Enter on the last field: record the request · Esc: back"));
 	free(reason);
 	free(person);
 }
@@ -149,8 +160,7 @@ static void revoke_draw(ui *u, ui_screen *s, ui_rect r)
 static void do_revoke(ui *u, void *ud)
 {
 	revoke_state *st = ud;
-	char *reason = ui_form_value(&st->form, RV_REASON), *at = opt_value(&st->form, RV_AT),
-	     *note = opt_value(&st->form, RV_NOTE), *person = ui_form_value(&st->form, RV_PERSON);
+	char *v[RD_ARRAY_LEN(revoke_fields)];
 	rd_revoke_opts o = {0};
 	char no[32];
 	int64_t id = 0;
@@ -158,18 +168,16 @@ static void do_revoke(ui *u, void *ud)
 	rd_err e;
 	rd_code rc;
 	rd_err_clear(&e);
-	o.reason = reason;
-	o.note = note;
-	o.in_person = rd_streq(person, "yes");
-	rc = ui_life_parse_time(at, "--requested-at", &o.requested_at, &e);
+	opt_values(&st->fs.form, 0, v, RD_ARRAY_LEN(v));
+	o.reason = v[RV_REASON];
+	o.note = v[RV_NOTE];
+	o.in_person = rd_streq(v[RV_PERSON], "yes");
+	rc = ui_life_parse_time(v[RV_AT], "--requested-at", &o.requested_at, &e);
 	if (rc == RD_OK)
 		rc = rd_life_revoke_request(ui_ctx(u), st->no, &o, &id, &queued, &e);
-	free(reason);
-	free(at);
-	free(note);
-	free(person);
+	free_values(v, RD_ARRAY_LEN(v));
 	if (rc != RD_OK) {
-		show_error(u, &st->form, &e);
+		show_error(u, &st->fs.form, &e);
 		return;
 	}
 	rd_strlcpy(no, st->no, sizeof no);
@@ -180,22 +188,16 @@ static void do_revoke(ui *u, void *ud)
 		ui_msg(u, _("%s: revocation request recorded; a second operator approves it"), no);
 }
 
-static ui_result revoke_action(ui *u, ui_screen *s, int action)
-{
-	revoke_state *st = s->state;
-	return ui_form_dispatch(u, &st->form, action, L_SAVE, do_revoke, st, NULL);
-}
-
 const ui_screen_ops ui_scr_life_revoke = {
 	.id = "life_revoke",
 	.title = N_("revocation request"),
 	.keys = UI_KEYS(save_keys),
 	.shared = &ui_form_keymap,
 	.open = revoke_open,
-	.close = revoke_close,
+	.close = ui_form_screen_close,
 	.draw = revoke_draw,
-	.action = revoke_action,
-	.input = form_input,
+	.action = ui_form_screen_action,
+	.input = ui_form_screen_input,
 };
 
 /* ---- lost or damaged UKEY (补办) ------------------------------------------------------ */
@@ -226,7 +228,7 @@ static const ui_field_spec reissue_fields[] = {
 };
 
 typedef struct reissue_state {
-	ui_form form;
+	ui_form_screen fs;
 	char no[32];
 	char cert[256];
 	char stock[256];
@@ -241,23 +243,21 @@ static int count_blank(void *ud, const char *model, const char *state, int64_t n
 	return 0;
 }
 
+static void do_reissue(ui *u, void *ud);
+
 static int reissue_open(ui *u, ui_screen *s, const void *arg)
 {
 	const ui_app_view *v = arg;
-	reissue_state *st = calloc(1, sizeof *st);
+	reissue_state *st = ui_form_screen_new(s, sizeof *st, L_SAVE, do_reissue);
 	rd_stock_row old;
 	int64_t blank = 0;
-	char now[32];
 	if (!st)
 		return -1;
-	s->state = st;
 	rd_strlcpy(st->no, v ? v->no : "", sizeof st->no);
-	if (ui_form_init(&st->form, reissue_fields, RD_ARRAY_LEN(reissue_fields), st) != 0)
+	if (start_form(u, &st->fs, reissue_fields, RD_ARRAY_LEN(reissue_fields), RI_AT) != 0)
 		return -1;
-	now_text(u, now);
-	ui_form_set_value(&st->form, RI_AT, now);
 	if (rd_ukey_of_app(ui_ctx(u), st->no, &old, NULL) == RD_OK)
-		ui_form_set_value(&st->form, RI_TOKEN, old.serial);
+		ui_form_set_value(&st->fs.form, RI_TOKEN, old.serial);
 	ui_life_cert_line(u, st->no, st->cert, sizeof st->cert, NULL);
 	if (rd_ukey_stock_counts(ui_ctx(u), count_blank, &blank, NULL) == RD_OK)
 		snprintf(st->stock, sizeof st->stock, _("blank UKEYs in stock for the new certificate: %lld"),
@@ -265,76 +265,47 @@ static int reissue_open(ui *u, ui_screen *s, const void *arg)
 	return 0;
 }
 
-static void reissue_close(ui *u, ui_screen *s)
-{
-	reissue_state *st = s->state;
-	(void)u;
-	if (st && st->form.f)
-		ui_form_free(&st->form);
-	free(st);
-}
-
 static void reissue_draw(ui *u, ui_screen *s, ui_rect r)
 {
 	reissue_state *st = s->state;
 	char line[512];
-	snprintf(line, sizeof line, _("Lost or damaged UKEY of %s: revoke its certificate and start the new UKEY's "
-				      "application."), st->no);
-	ui_text(r.y, r.x, r.w, UI_A_NORMAL, line);
-	ui_text(r.y + 1, r.x, r.w, UI_A_DIM, st->cert);
 	ui_text(r.y + 2, r.x, r.w, UI_A_DIM, st->stock);
-	ui_form_draw(u, &st->form, (ui_rect){r.y + 4, r.x, 7, r.w});
+	ui_form_draw(u, &st->fs.form, (ui_rect){r.y + 4, r.x, 7, r.w});
 	ui_text(r.y + 12, r.x, r.w, UI_A_DIM,
 		_("The new application opens next: register it; once approved, issue it on a new UKEY (u)."));
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("F2 or Enter on the last field: record · Esc: back"));
+	snprintf(line, sizeof line, _("Lost or damaged UKEY of %s: revoke its certificate and start the new UKEY's "
+				      "application."), st->no);
+	ui_form_screen_frame(r, line, st->cert, _("F2 or Enter on the last field: record · Esc: back"));
 }
 
 static void do_reissue(ui *u, void *ud)
 {
 	reissue_state *st = ud;
+	char *v[RD_ARRAY_LEN(reissue_fields)];
 	rd_reissue_opts o = {0};
-	char *reason = ui_form_value(&st->form, RI_REASON), *fate = ui_form_value(&st->form, RI_FATE),
-	     *token = opt_value(&st->form, RI_TOKEN), *user = opt_value(&st->form, RI_USER),
-	     *person = ui_form_value(&st->form, RI_PERSON), *at = opt_value(&st->form, RI_AT),
-	     *note = opt_value(&st->form, RI_NOTE);
 	char new_no[32] = "";
 	bool queued = false;
 	rd_err e;
 	rd_code rc;
 	rd_err_clear(&e);
-	o.reason = reason;
-	o.ukey_fate = fate;
-	o.ukey_serial = token;
-	o.username = user;
-	o.in_person = rd_streq(person, "yes");
-	o.note = note;
-	rc = ui_life_parse_time(at, "--requested-at", &o.requested_at, &e);
+	opt_values(&st->fs.form, 0, v, RD_ARRAY_LEN(v));
+	o.reason = v[RI_REASON];
+	o.ukey_fate = v[RI_FATE];
+	o.ukey_serial = v[RI_TOKEN];
+	o.username = v[RI_USER];
+	o.in_person = rd_streq(v[RI_PERSON], "yes");
+	o.note = v[RI_NOTE];
+	rc = ui_life_parse_time(v[RI_AT], "--requested-at", &o.requested_at, &e);
 	if (rc == RD_OK)
 		rc = rd_life_reissue(ui_ctx(u), st->no, &o, new_no, &queued, &e);
-	free(reason);
-	free(fate);
-	free(token);
-	free(user);
-	free(person);
-	free(at);
-	free(note);
+	free_values(v, RD_ARRAY_LEN(v));
 	if (rc != RD_OK) {
-		show_error(u, &st->form, &e);
+		show_error(u, &st->fs.form, &e);
 		return;
 	}
-	ui_pop(u); /* st is gone */
-	{
-		ui_app_form_arg arg = {new_no, true};
-		ui_push(u, &ui_scr_app_edit, &arg);
-	}
+	open_new_app(u, new_no); /* st is gone */
 	ui_msg(u, _("new UKEY application %s: register it; revocation %s"), new_no,
 	       queued ? _("went to the CA") : _("waits for approval"));
-}
-
-static ui_result reissue_action(ui *u, ui_screen *s, int action)
-{
-	reissue_state *st = s->state;
-	return ui_form_dispatch(u, &st->form, action, L_SAVE, do_reissue, st, NULL);
 }
 
 const ui_screen_ops ui_scr_life_reissue = {
@@ -343,10 +314,10 @@ const ui_screen_ops ui_scr_life_reissue = {
 	.keys = UI_KEYS(save_keys),
 	.shared = &ui_form_keymap,
 	.open = reissue_open,
-	.close = reissue_close,
+	.close = ui_form_screen_close,
 	.draw = reissue_draw,
-	.action = reissue_action,
-	.input = form_input,
+	.action = ui_form_screen_action,
+	.input = ui_form_screen_input,
 };
 
 /* ---- change of information -------------------------------------------------------------- */
@@ -390,7 +361,7 @@ static const ui_field_spec change_org[] = {
 };
 
 typedef struct change_state {
-	ui_form form;
+	ui_form_screen fs;
 	ui_field_spec specs[RD_ARRAY_LEN(change_head) + 2];
 	char no[32];
 	char cert[256];
@@ -399,20 +370,14 @@ typedef struct change_state {
 	char was[2][256]; /* the values on file, to tell what changed */
 } change_state;
 
-/* Field index of one of the request's fields (CH_REASON ...). */
-static size_t ch(const change_state *st, int which)
-{
-	return st->nc + (size_t)which;
-}
+static void do_change(ui *u, void *ud);
 
 static int change_open(ui *u, ui_screen *s, const void *arg)
 {
 	const ui_app_view *v = arg;
-	change_state *st = v ? calloc(1, sizeof *st) : NULL;
-	char now[32];
+	change_state *st = v ? ui_form_screen_new(s, sizeof *st, L_SAVE, do_change) : NULL;
 	if (!st)
 		return -1;
-	s->state = st;
 	rd_strlcpy(st->no, v->no, sizeof st->no);
 	st->org = v->app->kind == RD_APP_ORGANIZATION;
 	if (st->org) {
@@ -426,53 +391,39 @@ static int change_open(ui *u, ui_screen *s, const void *arg)
 		rd_strlcpy(st->was[0], v->app->subject.name, sizeof st->was[0]);
 	}
 	memcpy(st->specs + st->nc, change_head, sizeof change_head);
-	if (ui_form_init(&st->form, st->specs, st->nc + RD_ARRAY_LEN(change_head), st) != 0)
+	if (start_form(u, &st->fs, st->specs, st->nc + RD_ARRAY_LEN(change_head), st->nc + (size_t)CH_AT) != 0)
 		return -1;
-	now_text(u, now);
-	ui_form_set_value(&st->form, ch(st, CH_AT), now);
 	for (size_t i = 0; i < st->nc; i++)
-		ui_form_set_value(&st->form, i, st->was[i]);
+		ui_form_set_value(&st->fs.form, i, st->was[i]);
 	ui_life_cert_line(u, st->no, st->cert, sizeof st->cert, NULL);
 	return 0;
-}
-
-static void change_close(ui *u, ui_screen *s)
-{
-	change_state *st = s->state;
-	(void)u;
-	if (st && st->form.f)
-		ui_form_free(&st->form);
-	free(st);
 }
 
 static void change_draw(ui *u, ui_screen *s, ui_rect r)
 {
 	change_state *st = s->state;
 	char line[512];
+	ui_text(r.y + 2, r.x, r.w, UI_A_DIM, _("Correct the fields below; the rest is carried over."));
+	ui_form_draw(u, &st->fs.form, (ui_rect){r.y + 4, r.x, (int)st->fs.form.n, r.w});
 	snprintf(line, sizeof line, _("Change of information on %s: the certificate is revoked, a corrected copy "
 				      "starts."), st->no);
-	ui_text(r.y, r.x, r.w, UI_A_NORMAL, line);
-	ui_text(r.y + 1, r.x, r.w, UI_A_DIM, st->cert);
-	ui_text(r.y + 2, r.x, r.w, UI_A_DIM, _("Correct the fields below; the rest is carried over."));
-	ui_form_draw(u, &st->form, (ui_rect){r.y + 4, r.x, (int)st->form.n, r.w});
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM,
-		_("F2 or Enter on the last field: record and open the new application · Esc: back"));
+	ui_form_screen_frame(r, line, st->cert,
+			     _("F2 or Enter on the last field: record and open the new application · Esc: back"));
 }
 
 static void do_change(ui *u, void *ud)
 {
 	change_state *st = ud;
+	char *v[RD_ARRAY_LEN(change_head)], *now[2] = {NULL, NULL};
 	rd_change_opts o = {0};
-	char *reason = ui_form_value(&st->form, ch(st, CH_REASON)), *user = opt_value(&st->form, ch(st, CH_USER)),
-	     *at = opt_value(&st->form, ch(st, CH_AT)), *note = opt_value(&st->form, ch(st, CH_NOTE)),
-	     *now[2] = {NULL, NULL};
 	char new_no[32] = "";
 	bool changed = false;
 	rd_err e;
 	rd_code rc = RD_OK;
 	rd_err_clear(&e);
+	opt_values(&st->fs.form, st->nc, v, RD_ARRAY_LEN(v));
+	opt_values(&st->fs.form, 0, now, st->nc);
 	for (size_t i = 0; i < st->nc; i++) {
-		now[i] = opt_value(&st->form, i);
 		if (now[i] && strcmp(now[i], st->was[i]) != 0)
 			changed = true;
 		else { /* unchanged: not passed on */
@@ -482,9 +433,9 @@ static void do_change(ui *u, void *ud)
 	}
 	if (!changed)
 		rc = rd_fail_at(&e, RD_E_INVALID, st->specs[0].name, _("nothing is changed: correct a field first"));
-	o.reason = reason;
-	o.username = user;
-	o.note = note;
+	o.reason = v[CH_REASON];
+	o.username = v[CH_USER];
+	o.note = v[CH_NOTE];
 	if (st->org) {
 		o.org_name = now[0];
 		o.uscc = now[1];
@@ -492,31 +443,17 @@ static void do_change(ui *u, void *ud)
 		o.subject_name = now[0];
 	}
 	if (rc == RD_OK)
-		rc = ui_life_parse_time(at, "--requested-at", &o.requested_at, &e);
+		rc = ui_life_parse_time(v[CH_AT], "--requested-at", &o.requested_at, &e);
 	if (rc == RD_OK)
 		rc = rd_life_change(ui_ctx(u), st->no, &o, new_no, &e);
-	free(reason);
-	free(user);
-	free(at);
-	free(note);
-	free(now[0]);
-	free(now[1]);
+	free_values(v, RD_ARRAY_LEN(v));
+	free_values(now, RD_ARRAY_LEN(now));
 	if (rc != RD_OK) {
-		show_error(u, &st->form, &e);
+		show_error(u, &st->fs.form, &e);
 		return;
 	}
-	ui_pop(u); /* st is gone */
-	{
-		ui_app_form_arg arg = {new_no, true};
-		ui_push(u, &ui_scr_app_edit, &arg);
-	}
+	open_new_app(u, new_no); /* st is gone */
 	ui_msg(u, _("new application %s holds the changes: complete and register it"), new_no);
-}
-
-static ui_result change_action(ui *u, ui_screen *s, int action)
-{
-	change_state *st = s->state;
-	return ui_form_dispatch(u, &st->form, action, L_SAVE, do_change, st, NULL);
 }
 
 const ui_screen_ops ui_scr_life_change = {
@@ -525,10 +462,10 @@ const ui_screen_ops ui_scr_life_change = {
 	.keys = UI_KEYS(save_keys),
 	.shared = &ui_form_keymap,
 	.open = change_open,
-	.close = change_close,
+	.close = ui_form_screen_close,
 	.draw = change_draw,
-	.action = change_action,
-	.input = form_input,
+	.action = ui_form_screen_action,
+	.input = ui_form_screen_input,
 };
 
 /* ---- organization ceased (注销) ------------------------------------------------------------ */
@@ -556,7 +493,7 @@ static const ui_field_spec ceased_fields[] = {
 
 #define CEASED_SHOWN 4
 typedef struct ceased_state {
-	ui_form form;
+	ui_form_screen fs;
 	char previewed[64]; /* the credit code the preview is for */
 	int count;
 	char nos[CEASED_SHOWN][32];
@@ -565,7 +502,7 @@ typedef struct ceased_state {
 
 static void preview(ui *u, ceased_state *st)
 {
-	char *code = opt_value(&st->form, CE_USCC);
+	char *code = opt_value(&st->fs.form, CE_USCC);
 	rd_err e;
 	if (rd_streq(code ? code : "", st->previewed)) {
 		free(code);
@@ -580,42 +517,26 @@ static void preview(ui *u, ceased_state *st)
 	free(code);
 }
 
+static void do_ceased(ui *u, void *ud);
+
 static int ceased_open(ui *u, ui_screen *s, const void *arg)
 {
-	ceased_state *st = calloc(1, sizeof *st);
-	char now[32];
+	ceased_state *st = ui_form_screen_new(s, sizeof *st, L_SAVE, do_ceased);
 	(void)arg;
 	if (!st)
 		return -1;
-	s->state = st;
-	if (ui_form_init(&st->form, ceased_fields, RD_ARRAY_LEN(ceased_fields), st) != 0)
-		return -1;
-	now_text(u, now);
-	ui_form_set_value(&st->form, CE_AT, now);
-	return 0;
-}
-
-static void ceased_close(ui *u, ui_screen *s)
-{
-	ceased_state *st = s->state;
-	(void)u;
-	if (st && st->form.f)
-		ui_form_free(&st->form);
-	free(st);
+	return start_form(u, &st->fs, ceased_fields, RD_ARRAY_LEN(ceased_fields), CE_AT);
 }
 
 static void ceased_draw(ui *u, ui_screen *s, ui_rect r)
 {
 	ceased_state *st = s->state;
 	char line[512];
-	int y = r.y;
-	ui_text(y++, r.x, r.w, UI_A_NORMAL,
-		_("Organization ceased (注销): every certificate of the credit code is revoked (cessationOfOperation)"));
-	ui_text(y++, r.x, r.w, UI_A_DIM, _("The evidence (licence cancellation notice ...) is kept with the requests."));
-	ui_form_draw(u, &st->form, (ui_rect){y + 1, r.x, (int)st->form.n, r.w});
-	y += (int)st->form.n + 2;
+	int y = r.y + 3, n = (int)st->fs.form.n;
+	ui_form_draw(u, &st->fs.form, (ui_rect){y, r.x, n, r.w});
+	y += n + 1;
 	if (st->why[0]) {
-		ui_text(y++, r.x, r.w, UI_A_ERROR, st->why);
+		ui_text(y, r.x, r.w, UI_A_ERROR, st->why);
 	} else if (st->previewed[0]) {
 		size_t k = 0;
 		snprintf(line, sizeof line, _("certificates to revoke: %d"), st->count);
@@ -627,35 +548,35 @@ static void ceased_draw(ui *u, ui_screen *s, ui_rect r)
 			k = strlen(line);
 			snprintf(line + k, sizeof line - k, " …");
 		}
-		ui_text(y++, r.x, r.w, st->count ? UI_A_OK : UI_A_ERROR, line);
+		ui_text(y, r.x, r.w, st->count ? UI_A_OK : UI_A_ERROR, line);
 	}
-	ui_text(r.y + r.h - 1, r.x, r.w, UI_A_DIM, _("F2 or Enter on the last field: record the requests · Esc: back"));
+	ui_form_screen_frame(
+		r, _("Organization ceased (注销): every certificate of the credit code is revoked (cessationOfOperation)"),
+		_("The evidence (licence cancellation notice ...) is kept with the requests."),
+		_("F2 or Enter on the last field: record the requests · Esc: back"));
 }
 
 static void do_ceased(ui *u, void *ud)
 {
 	ceased_state *st = ud;
-	char *code = opt_value(&st->form, CE_USCC), *path = opt_value(&st->form, CE_EVIDENCE),
-	     *on = opt_value(&st->form, CE_ON), *at = opt_value(&st->form, CE_AT), *note = opt_value(&st->form, CE_NOTE);
+	char *v[RD_ARRAY_LEN(ceased_fields)];
 	time_t ceased_on = 0, requested_at = 0;
 	char batch[40] = "";
 	int count = 0;
 	rd_err e;
 	rd_code rc = RD_OK;
 	rd_err_clear(&e);
-	if (on)
-		rc = ui_life_parse_time(on, "--ceased-on", &ceased_on, &e);
+	opt_values(&st->fs.form, 0, v, RD_ARRAY_LEN(v));
+	if (v[CE_ON])
+		rc = ui_life_parse_time(v[CE_ON], "--ceased-on", &ceased_on, &e);
 	if (rc == RD_OK)
-		rc = ui_life_parse_time(at, "--requested-at", &requested_at, &e);
+		rc = ui_life_parse_time(v[CE_AT], "--requested-at", &requested_at, &e);
 	if (rc == RD_OK)
-		rc = rd_life_ceased(ui_ctx(u), code, path, note, ceased_on, requested_at, batch, &count, &e);
-	free(code);
-	free(path);
-	free(on);
-	free(at);
-	free(note);
+		rc = rd_life_ceased(ui_ctx(u), v[CE_USCC], v[CE_EVIDENCE], v[CE_NOTE], ceased_on, requested_at, batch,
+				    &count, &e);
+	free_values(v, RD_ARRAY_LEN(v));
 	if (rc != RD_OK) {
-		show_error(u, &st->form, &e);
+		show_error(u, &st->fs.form, &e);
 		return;
 	}
 	ui_pop(u); /* st is gone */
@@ -666,17 +587,17 @@ static ui_result ceased_action(ui *u, ui_screen *s, int action)
 {
 	ceased_state *st = s->state;
 	preview(u, st); /* leaving the code's field shows the count at once */
-	if (st->form.focus == CE_USCC &&
+	if (st->fs.form.focus == CE_USCC &&
 	    (action == UI_FORM_BACKSPACE || action == UI_FORM_DELETE || action == UI_FORM_CLEAR_FIELD))
 		ui_tick_after(u, 300);
-	return ui_form_dispatch(u, &st->form, action, L_SAVE, do_ceased, st, NULL); /* may pop: st gone */
+	return ui_form_screen_action(u, s, action); /* may pop: st gone */
 }
 
 static ui_result ceased_input(ui *u, ui_screen *s, int key)
 {
 	ceased_state *st = s->state;
-	ui_result r = form_input(u, s, key);
-	if (r == UI_HANDLED && st->form.focus == CE_USCC)
+	ui_result r = ui_form_screen_input(u, s, key);
+	if (r == UI_HANDLED && st->fs.form.focus == CE_USCC)
 		ui_tick_after(u, 300); /* the count follows the typing */
 	return r;
 }
@@ -692,7 +613,7 @@ const ui_screen_ops ui_scr_ceased = {
 	.keys = UI_KEYS(save_keys),
 	.shared = &ui_form_keymap,
 	.open = ceased_open,
-	.close = ceased_close,
+	.close = ui_form_screen_close,
 	.draw = ceased_draw,
 	.action = ceased_action,
 	.input = ceased_input,

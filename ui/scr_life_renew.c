@@ -7,12 +7,11 @@
  * answer with the tries left, a locked answer, a wrong PIN) are shown in
  * plain words and leave the UKEY as it was. */
 #include "ui/life_internal.h"
+#include "ui/ukey_watch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "ukey/ukey.h"
 
 enum { RN_PIN, RN_PROOF, RN_ANSWER, RN_METHOD, RN_REF };
 enum { K_RENEW = 1, K_RESUME };
@@ -45,11 +44,7 @@ typedef struct renew_state {
 	int64_t fee;
 	char question[RD_UTF8_BYTES(RD_QUESTION_MAX_CHARS)];
 	char ukey[17]; /* the application's UKEY */
-	rd_ukey *dev;
-	char dev_error[512];
-	rd_ukey_token tokens[RD_UKEY_MAX_TOKENS];
-	size_t ntokens;
-	int poll_ms;
+	ui_ukey_watch w;
 	bool ran, running;
 	bool done[RD_UKEY_STEP_DONE + 1];
 	char detail[RD_UKEY_STEP_DONE + 1][64];
@@ -58,14 +53,6 @@ typedef struct renew_state {
 	char receipt[48];
 	bool renewed;
 } renew_state;
-
-static void poll_tokens(renew_state *st)
-{
-	bool changed = false;
-	if (st->dev && rd_ukey_wait_change(st->dev, 0, st->tokens, RD_ARRAY_LEN(st->tokens), &st->ntokens, &changed,
-					   NULL) != RD_OK)
-		st->ntokens = 0;
-}
 
 static void window_line(ui *u, renew_state *st, time_t not_after)
 {
@@ -94,7 +81,6 @@ static int renew_open(ui *u, ui_screen *s, const void *arg)
 	rd_stock_row k;
 	time_t not_after = 0;
 	size_t nfields = RD_ARRAY_LEN(renew_fields);
-	rd_err e;
 	if (!st)
 		return -1;
 	st->u = u;
@@ -112,18 +98,7 @@ static int renew_open(ui *u, ui_screen *s, const void *arg)
 	window_line(u, st, not_after);
 	if (rd_ukey_of_app(ui_ctx(u), st->no, &k, NULL) == RD_OK)
 		rd_strlcpy(st->ukey, k.serial, sizeof st->ukey);
-	rd_err_clear(&e);
-	if (rd_ukey_open_config(&st->dev, ui_ctx(u)->cfg, NULL, &e) != RD_OK) {
-		st->dev = NULL;
-		rd_err_text(&e, st->dev_error, sizeof st->dev_error);
-	}
-	st->poll_ms = (int)rd_config_int(ui_ctx(u)->cfg, "ukey", "poll_ms");
-	if (st->poll_ms <= 0)
-		st->poll_ms = 250;
-	if (st->dev) {
-		rd_ukey_tokens(st->dev, st->tokens, RD_ARRAY_LEN(st->tokens), &st->ntokens, NULL);
-		ui_tick_after(u, st->poll_ms);
-	}
+	ui_ukey_watch_open(u, &st->w);
 	return 0;
 }
 
@@ -135,41 +110,36 @@ static void renew_close(ui *u, ui_screen *s)
 		return;
 	if (st->form.f)
 		ui_form_free(&st->form); /* wipes the PIN and the answer */
-	if (st->dev)
-		rd_ukey_close(st->dev);
+	ui_ukey_watch_close(&st->w);
 	free(st);
 }
 
 static void renew_tick(ui *u, ui_screen *s)
 {
 	renew_state *st = s->state;
-	poll_tokens(st);
-	ui_tick_after(u, st->poll_ms);
+	ui_ukey_watch_tick(u, &st->w);
 }
 
 static void renew_resume_screen(ui *u, ui_screen *s)
 {
 	renew_state *st = s->state;
-	if (st->dev)
-		ui_tick_after(u, st->poll_ms);
+	ui_ukey_watch_resume(u, &st->w);
 }
 
 /* Whether the application's UKEY is in, in one line. */
 static int token_line(renew_state *st, char *out, size_t n)
 {
-	if (!st->dev) {
-		snprintf(out, n, _("UKEY module not available: %s"), st->dev_error);
+	if (ui_ukey_watch_unavailable(&st->w, out, n))
 		return UI_A_ERROR;
-	}
 	if (!st->ukey[0]) {
 		snprintf(out, n, "%s", _("no UKEY is on record for this application"));
 		return UI_A_ERROR;
 	}
-	for (size_t i = 0; i < st->ntokens; i++)
-		if (!strcmp(st->tokens[i].serial, st->ukey)) {
-			snprintf(out, n, _("UKEY %s is inserted (%s)%s"), st->ukey, st->tokens[i].model,
-				 st->tokens[i].pin_locked ? _(", PIN locked") : "");
-			return st->tokens[i].pin_locked ? UI_A_ERROR : UI_A_OK;
+	for (size_t i = 0; i < st->w.ntokens; i++)
+		if (!strcmp(st->w.tokens[i].serial, st->ukey)) {
+			snprintf(out, n, _("UKEY %s is inserted (%s)%s"), st->ukey, st->w.tokens[i].model,
+				 st->w.tokens[i].pin_locked ? _(", PIN locked") : "");
+			return st->w.tokens[i].pin_locked ? UI_A_ERROR : UI_A_OK;
 		}
 	snprintf(out, n, _("insert the subscriber's UKEY %s"), st->ukey);
 	return UI_A_DIM;
@@ -252,7 +222,7 @@ static void run(ui *u, renew_state *st, bool resume)
 	     *answer = ui_form_value(&st->form, RN_ANSWER);
 	char *method = st->form.n > RN_METHOD ? ui_form_value(&st->form, RN_METHOD) : NULL;
 	char *ref = st->form.n > RN_REF ? ui_form_value(&st->form, RN_REF) : NULL;
-	rd_ukey_issue_opts uo = {NULL, st->dev, on_step, st};
+	rd_ukey_issue_opts uo = {NULL, st->w.dev, on_step, st};
 	rd_renew_opts o = {0};
 	rd_err e;
 	rd_code rc;
@@ -294,7 +264,7 @@ static void run(ui *u, renew_state *st, bool resume)
 		ui_form_set_error(&st->form, &st->result);
 		ui_msg_err(u, &st->result);
 	}
-	poll_tokens(st);
+	ui_ukey_watch_poll(&st->w);
 out:
 	free_secret(pin);
 	free_secret(answer);

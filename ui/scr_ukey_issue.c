@@ -4,12 +4,10 @@
  * is awaited, then offers the receipt and the hand-over.  Opened from the
  * clerk's menu (asks for the number) or with an application number from
  * the detail view ('u'). */
-#include "ui/internal.h"
+#include "ui/ukey_watch.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "ukey/ukey.h"
 
 enum { F_NO, F_UKEY, F_PIN, F_PIN2 };
 enum { K_ISSUE = 1, K_RESUME, K_RECEIPT, K_HANDOVER, K_NEXT_UKEY };
@@ -24,11 +22,7 @@ static const ui_key issue_keys[] = {
 typedef struct issue_state {
 	ui *u;
 	ui_form form;
-	rd_ukey *dev;
-	char dev_error[512];
-	rd_ukey_token tokens[RD_UKEY_MAX_TOKENS];
-	size_t ntokens;
-	int poll_ms;
+	ui_ukey_watch w;
 	bool ran;
 	bool done[RD_UKEY_STEP_DONE + 1];
 	char detail[RD_UKEY_STEP_DONE + 1][64];
@@ -60,20 +54,9 @@ static const ui_field_spec issue_fields[] = {
 	{"pin2", N_("PIN again"), 18, RD_UKEY_PIN_MAX, UI_F_HIDDEN, check_pin_again, NULL, NULL},
 };
 
-static void poll_tokens(issue_state *st)
-{
-	bool changed = false;
-	if (!st->dev)
-		return;
-	if (rd_ukey_wait_change(st->dev, 0, st->tokens, RD_ARRAY_LEN(st->tokens), &st->ntokens, &changed, NULL) !=
-	    RD_OK)
-		st->ntokens = 0;
-}
-
 static int issue_open(ui *u, ui_screen *s, const void *arg)
 {
 	issue_state *st = calloc(1, sizeof *st);
-	rd_err e;
 	if (!st)
 		return -1;
 	st->u = u;
@@ -84,19 +67,8 @@ static int issue_open(ui *u, ui_screen *s, const void *arg)
 		ui_form_set_value(&st->form, F_NO, arg);
 		ui_form_focus(&st->form, F_PIN);
 	}
-	rd_err_clear(&e);
 	rd_err_clear(&st->result);
-	if (rd_ukey_open_config(&st->dev, ui_ctx(u)->cfg, NULL, &e) != RD_OK) {
-		st->dev = NULL;
-		rd_err_text(&e, st->dev_error, sizeof st->dev_error);
-	}
-	st->poll_ms = (int)rd_config_int(ui_ctx(u)->cfg, "ukey", "poll_ms");
-	if (st->poll_ms <= 0)
-		st->poll_ms = 250;
-	if (st->dev) {
-		rd_ukey_tokens(st->dev, st->tokens, RD_ARRAY_LEN(st->tokens), &st->ntokens, NULL);
-		ui_tick_after(u, st->poll_ms);
-	}
+	ui_ukey_watch_open(u, &st->w);
 	return 0;
 }
 
@@ -107,23 +79,20 @@ static void issue_close(ui *u, ui_screen *s)
 	if (!st)
 		return;
 	ui_form_free(&st->form); /* wipes the hidden PIN fields */
-	if (st->dev)
-		rd_ukey_close(st->dev);
+	ui_ukey_watch_close(&st->w);
 	free(st);
 }
 
 static void issue_tick(ui *u, ui_screen *s)
 {
 	issue_state *st = s->state;
-	poll_tokens(st);
-	ui_tick_after(u, st->poll_ms);
+	ui_ukey_watch_tick(u, &st->w);
 }
 
 static void issue_resume_screen(ui *u, ui_screen *s)
 {
 	issue_state *st = s->state;
-	if (st->dev)
-		ui_tick_after(u, st->poll_ms);
+	ui_ukey_watch_resume(u, &st->w);
 }
 
 /* The inserted tokens as one line. */
@@ -131,20 +100,18 @@ static void token_line(issue_state *st, char *out, size_t n)
 {
 	size_t k = 0;
 	out[0] = '\0';
-	if (!st->dev) {
-		snprintf(out, n, _("UKEY module not available: %s"), st->dev_error);
+	if (ui_ukey_watch_unavailable(&st->w, out, n))
 		return;
-	}
-	for (size_t i = 0; i < st->ntokens; i++) {
+	for (size_t i = 0; i < st->w.ntokens; i++) {
 		rd_stock_row r;
 		const char *stock = _("not in stock");
 		size_t len = strlen(out);
-		if (!st->tokens[i].serial[0])
+		if (!st->w.tokens[i].serial[0])
 			continue;
-		if (rd_ukey_stock_find(ui_ctx(st->u), st->tokens[i].serial, &r, NULL) == RD_OK)
+		if (rd_ukey_stock_find(ui_ctx(st->u), st->w.tokens[i].serial, &r, NULL) == RD_OK)
 			stock = rd_ukey_state_label(r.state);
-		snprintf(out + len, n - len, "%s%s %s (%s, %s)%s", k++ ? "; " : "", _("UKEY"), st->tokens[i].serial,
-			 st->tokens[i].model, stock, st->tokens[i].pin_locked ? _(", PIN locked") : "");
+		snprintf(out + len, n - len, "%s%s %s (%s, %s)%s", k++ ? "; " : "", _("UKEY"), st->w.tokens[i].serial,
+			 st->w.tokens[i].model, stock, st->w.tokens[i].pin_locked ? _(", PIN locked") : "");
 	}
 	if (!k)
 		snprintf(out, n, "%s", _("waiting for a UKEY: insert a blank UKEY from stock"));
@@ -158,7 +125,7 @@ static void issue_draw(ui *u, ui_screen *s, ui_rect r)
 	ui_text(y++, r.x, r.w, UI_A_NORMAL,
 		_("Issue a UKEY: insert a blank UKEY, the subscriber types a new PIN twice, then F2."));
 	token_line(st, buf, sizeof buf);
-	ui_text(++y, r.x, r.w, st->dev && st->ntokens ? UI_A_OK : UI_A_DIM, buf);
+	ui_text(++y, r.x, r.w, st->w.dev && st->w.ntokens ? UI_A_OK : UI_A_DIM, buf);
 	y += 2;
 	ui_form_draw(u, &st->form, (ui_rect){y, r.x, 4, r.w});
 	y += 5;
@@ -196,16 +163,16 @@ static void next_ukey(ui *u, issue_state *st)
 {
 	char *cur = ui_form_value(&st->form, F_UKEY);
 	size_t at = 0;
-	if (st->ntokens == 0) {
+	if (st->w.ntokens == 0) {
 		ui_msg_error(u, "%s", _("no UKEY is inserted"));
 		free(cur);
 		return;
 	}
-	for (size_t i = 0; cur && i < st->ntokens; i++)
-		if (!strcmp(cur, st->tokens[i].serial))
-			at = (i + 1) % st->ntokens;
+	for (size_t i = 0; cur && i < st->w.ntokens; i++)
+		if (!strcmp(cur, st->w.tokens[i].serial))
+			at = (i + 1) % st->w.ntokens;
 	free(cur);
-	ui_form_set_value(&st->form, F_UKEY, st->tokens[at].serial);
+	ui_form_set_value(&st->form, F_UKEY, st->w.tokens[at].serial);
 }
 
 static void on_step(void *ud, rd_ukey_step step, const char *detail)
@@ -227,7 +194,7 @@ static char *app_no(issue_state *st)
 
 static void run(ui *u, issue_state *st, bool resume)
 {
-	rd_ukey_issue_opts o = {NULL, st->dev, on_step, st};
+	rd_ukey_issue_opts o = {NULL, st->w.dev, on_step, st};
 	char *no = app_no(st), *pin = ui_form_value(&st->form, F_PIN), *serial = ui_form_value(&st->form, F_UKEY);
 	rd_code rc;
 	if (serial)
@@ -266,7 +233,7 @@ static void run(ui *u, issue_state *st, bool resume)
 	} else if (!st->out.awaiting) {
 		ui_msg_err(u, &st->result);
 	}
-	poll_tokens(st);
+	ui_ukey_watch_poll(&st->w);
 }
 
 static void receipt(ui *u, issue_state *st)
