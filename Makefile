@@ -12,6 +12,9 @@
 # tests/unit/<module>/test_*.c or a new po/zh_CN/*.po needs no Makefile edit.
 
 PREFIX   ?= /usr/local
+# make run and make check build (and prepare fonts, run clang-tidy) on every
+# core, as they are usually called without -j; the tests run one at a time.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 DESTDIR  ?=
 BUILD    ?= build
 SAN      ?=
@@ -128,17 +131,17 @@ pot:
 
 run:
 	@scripts/install-deps
-	@$(MAKE) --no-print-directory all fonts
+	@$(MAKE) --no-print-directory -j$(JOBS) all fonts
 	@scripts/demo-env
 	@if [ -f demo/env ]; then . ./demo/env; fi; \
 	 RADESK_CONFIG=$(CURDIR)/demo/radesk.conf exec $(BIN) --config $(CURDIR)/demo/radesk.conf
 
 check:
 	@scripts/install-deps
-	@$(MAKE) --no-print-directory tests
-	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory -j$(JOBS) tests
+	@$(MAKE) --no-print-directory -j$(JOBS) lint
 	@$(MAKE) --no-print-directory pot
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 tests
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SAN=1 tests
 	@tests/run --build $(BUILD) --asan-build build-asan
 
 test: tests

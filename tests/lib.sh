@@ -7,6 +7,17 @@ T_FAILS=0
 : "${SRCDIR:=$(pwd)}"
 : "${TESTTMP:=$(mktemp -d)}"
 export RADESK_FIXED_TIME="${RADESK_FIXED_TIME-2026-11-21T09:00:00}"
+# fixed_time_catch_up: the fixed clock moves up to the real time (never back).
+# For tests that compare a certificate a real CA signed (on the real clock)
+# with the RA's clock, e.g. a renewal window that opens a year before a
+# one-year certificate expires: on the fixed clock alone such a test would
+# pass or fail by the hour of the day it runs.
+fixed_time_catch_up() {
+	local now
+	now=$(date -u +%Y-%m-%dT%H:%M:%S)
+	[[ "$now" > "$RADESK_FIXED_TIME" ]] && export RADESK_FIXED_TIME=$now
+	return 0
+}
 export TZ=Asia/Shanghai
 
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }

@@ -72,6 +72,7 @@ is "$(cert_status "$B")" valid "B's certificate stays valid"
 # ---- renewal (kur): the old certificate the RA names is checked by the server
 SC=$(cur_serial "$C")
 ec_csr "$TESTTMP/c2.csr" "/CN=张三/C=CN"
+fixed_time_catch_up # the 365-day window opens when C's certificate was signed (real clock)
 RADESK_ANSWER=a expect_rc 0 "a renewal with a new key" as clerk cert renew "$C" --csr "$TESTTMP/c2.csr" --method cash
 is "$(careq "$C" kind)" renew "an outbox request to renew"
 cmp_answer "$TESTTMP/$A.pem"

@@ -10,6 +10,7 @@ check "issued through the outbox" test -n "$A"
 SA=$(cur_serial "$A")
 
 # --- renewal: outside the window, wrong answers, lock, ID sighted ------------------------
+fixed_time_catch_up # the 365-day window opens when cfssl (real clock) signed A
 csr "$TESTTMP/new.csr" 张三
 sed -i 's/^window_days = 365/window_days = 30/' "$RADESK_CONFIG"
 RADESK_ANSWER=chaoyang expect_rc 1 "a year before expiry is outside a 30-day window" \
