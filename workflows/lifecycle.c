@@ -1422,19 +1422,26 @@ struct live_list {
 	size_t n, cap;
 };
 
+/* Appends s to a growing array (64 first, then doubling); 1 when out of
+ * memory, as the rd_desk_app_each callbacks stop on. */
+static int push_app(rd_app_state **apps, size_t *n, size_t *cap, const rd_app_state *s)
+{
+	if (*n == *cap) {
+		size_t more = *cap ? *cap * 2 : 64;
+		rd_app_state *p = realloc(*apps, more * sizeof *p);
+		if (!p)
+			return 1;
+		*apps = p;
+		*cap = more;
+	}
+	(*apps)[(*n)++] = *s;
+	return 0;
+}
+
 static int collect_live(void *ud, const rd_app_state *s)
 {
 	struct live_list *l = ud;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		rd_app_state *p = realloc(l->apps, cap * sizeof *p);
-		if (!p)
-			return 1;
-		l->apps = p;
-		l->cap = cap;
-	}
-	l->apps[l->n++] = *s;
-	return 0;
+	return push_app(&l->apps, &l->n, &l->cap, s);
 }
 
 static rd_code live_apps(rd_ctx *ctx, struct live_list *l, rd_err *e)
@@ -2031,16 +2038,7 @@ static int collect_old(void *ud, const rd_app_state *s)
 	struct purge_list *l = ud;
 	if (s->created_at >= l->before)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		rd_app_state *p = realloc(l->apps, cap * sizeof *p);
-		if (!p)
-			return 1;
-		l->apps = p;
-		l->cap = cap;
-	}
-	l->apps[l->n++] = *s;
-	return 0;
+	return push_app(&l->apps, &l->n, &l->cap, s);
 }
 
 static bool closed_state(const char *s)

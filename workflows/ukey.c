@@ -721,6 +721,23 @@ static rd_code ask_ca(issue *is, rd_err *e)
 			  is->out->ca_reason[0] ? is->out->ca_reason : _("no answer"), is->row.serial, is->app.no);
 }
 
+/* Writes the certificate and its chain beside the key and reads it back:
+ * the serial on the token (into serial) must be the one the CA gave. */
+static rd_code store_and_read_back(issue *is, const rd_cert_info *ci, const char *label, char *serial, size_t n,
+				   rd_err *e)
+{
+	rd_code rc = rd_ukey_store_cert(is->s, &is->key, ci->pem, ci->chain_pem, label, e);
+	if (rc == RD_OK) {
+		progress(is, RD_UKEY_STEP_WRITE, NULL);
+		rc = rd_ukey_check_cert(is->s, &is->key, serial, n, e);
+	}
+	if (rc == RD_OK && !same_serial(serial, ci->serial_hex))
+		rc = rd_fail_at(e, RD_E_DATA, "certificate",
+				_("the certificate on UKEY %s has serial %s, not the application's %s"), is->row.serial,
+				serial, ci->serial_hex);
+	return rc;
+}
+
 static rd_code write_certificate(issue *is, rd_err *e)
 {
 	rd_cert_info ci;
@@ -731,15 +748,7 @@ static rd_code write_certificate(issue *is, rd_err *e)
 		return rc;
 	progress(is, RD_UKEY_STEP_CA, ci.serial_hex);
 	rd_strlcpy(label, key_label(is), sizeof label);
-	rc = rd_ukey_store_cert(is->s, &is->key, ci.pem, ci.chain_pem, label, e);
-	if (rc == RD_OK) {
-		progress(is, RD_UKEY_STEP_WRITE, NULL);
-		rc = rd_ukey_check_cert(is->s, &is->key, serial, sizeof serial, e);
-	}
-	if (rc == RD_OK && !same_serial(serial, ci.serial_hex))
-		rc = rd_fail_at(e, RD_E_DATA, "certificate",
-				_("the certificate on UKEY %s has serial %s, not the application's %s"), is->row.serial,
-				serial, ci.serial_hex);
+	rc = store_and_read_back(is, &ci, label, serial, sizeof serial, e);
 	if (rc == RD_OK) {
 		is->out->pin_to_cert_ms = now_ms() - is->t0;
 		progress(is, RD_UKEY_STEP_VERIFY, serial);
@@ -1158,15 +1167,7 @@ static rd_code renew_write(issue *is, const char *old_serial, rd_err *e)
 		return rd_fail_at(e, RD_E_DATA, "certificate", _("the current certificate of %s is still the old one (%s)"),
 				  is->app.no, old_serial);
 	}
-	rc = rd_ukey_store_cert(is->s, &is->key, ci.pem, ci.chain_pem, key_label(is), e);
-	if (rc == RD_OK) {
-		progress(is, RD_UKEY_STEP_WRITE, NULL);
-		rc = rd_ukey_check_cert(is->s, &is->key, serial, sizeof serial, e);
-	}
-	if (rc == RD_OK && !same_serial(serial, ci.serial_hex))
-		rc = rd_fail_at(e, RD_E_DATA, "certificate",
-				_("the certificate on UKEY %s has serial %s, not the application's %s"), is->row.serial,
-				serial, ci.serial_hex);
+	rc = store_and_read_back(is, &ci, key_label(is), serial, sizeof serial, e);
 	if (rc == RD_OK) {
 		progress(is, RD_UKEY_STEP_VERIFY, serial);
 		rd_strlcpy(old_key, is->row.key_id, sizeof old_key);
