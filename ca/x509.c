@@ -44,10 +44,13 @@ static void name_text(const X509_NAME *n, char *out, size_t len)
 	BIO_free(b);
 }
 
-static rd_code spki_hash(EVP_PKEY *k, char out[65], rd_err *e)
+/* SHA-256 of the SubjectPublicKeyInfo as it stands in the certificate or
+ * request (its DER), without decoding the key into an EVP_PKEY and
+ * encoding it again, which costs OpenSSL 3.0 far more. */
+static rd_code spki_hash(const X509_PUBKEY *k, char out[65], rd_err *e)
 {
 	unsigned char *der = NULL;
-	int n = k ? i2d_PUBKEY(k, &der) : -1;
+	int n = k ? i2d_X509_PUBKEY(k, &der) : -1;
 	if (n <= 0) {
 		rd_fail(e, RD_E_INVALID, "%s", _("cannot encode the public key"));
 		rd_err_add_openssl(e);
@@ -71,7 +74,7 @@ rd_code rd_ca_spki_sha256(const char *pem, char out[65], rd_err *e)
 		ERR_clear_error();
 		return rd_fail_at(e, RD_E_INVALID, "pem", "%s", _("not a PEM certificate or certificate request"));
 	}
-	rc = spki_hash(r ? X509_REQ_get0_pubkey(r) : X509_get0_pubkey(x), out, e);
+	rc = spki_hash(r ? X509_REQ_get_X509_PUBKEY(r) : X509_get_X509_PUBKEY(x), out, e);
 	X509_REQ_free(r);
 	X509_free(x);
 	return rc;
@@ -281,7 +284,7 @@ static rd_code check_cert(const rd_ca_check *chk, X509_STORE *store, const rd_ca
 		return rd_fail_at(e, RD_E_REFUSED, "response.certificate", "%s",
 				  _("the CA's answer holds no readable certificate"));
 	}
-	if ((rc = spki_hash(X509_get0_pubkey(x), c.spki_sha256, e)))
+	if ((rc = spki_hash(X509_get_X509_PUBKEY(x), c.spki_sha256, e)))
 		goto out;
 	/* The same key: the same SubjectPublicKeyInfo, which the outbox knows
 	 * from its own check of the CSR; anything else (no hash, or another

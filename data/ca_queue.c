@@ -113,6 +113,14 @@ rd_code rd_careq_claim(rd_db *db, const char *id, int64_t pid, time_t lease_unti
 			  RD_ARGS(rd_text(id), rd_int(pid), rd_int(lease_until)), e, "CA request");
 }
 
+rd_code rd_careq_unclaim(rd_db *db, const char *id, const char *state, int64_t pid, rd_err *e)
+{
+	return run_update(db,
+			  "UPDATE ca_requests SET state = ?2, attempts = attempts - 1, sending_pid = 0, lease_until = 0 "
+			  "WHERE id = ?1 AND state = 'sending' AND sending_pid = ?3",
+			  RD_ARGS(rd_text(id), rd_text(state), rd_int(pid)), e, "CA request");
+}
+
 rd_code rd_careq_finish(rd_db *db, const char *id, const char *state, time_t next_try_at, const char *error,
 			time_t done_at, rd_err *e)
 {

@@ -31,6 +31,12 @@ int rd_db_known_version(void); /* the newest migration this binary has */
 rd_code rd_db_begin(rd_db *db, rd_err *e);
 rd_code rd_db_commit(rd_db *db, rd_err *e);
 void rd_db_rollback(rd_db *db);
+/* A step inside the open transaction that can be undone on its own:
+ * rd_db_savepoint, then rd_db_release when it went well or
+ * rd_db_rollback_step to undo just that step.  They nest. */
+rd_code rd_db_savepoint(rd_db *db, rd_err *e);
+rd_code rd_db_release(rd_db *db, rd_err *e);
+void rd_db_rollback_step(rd_db *db);
 
 /* ---- audit trail --------------------------------------------------------
  * Append-only, hash chained: hash = SHA-256(prev_hash || canonical row).
@@ -332,6 +338,9 @@ rd_code rd_careq_due(rd_db *db, int64_t app_id, time_t now, bool any_time, char 
 /* Compare-and-set queued|retry -> sending, attempts + 1, with the lease.
  * RD_E_NOTFOUND when the row is not (any more) queued or due. */
 rd_code rd_careq_claim(rd_db *db, const char *id, int64_t pid, time_t lease_until, rd_err *e);
+/* A claimed row that was never sent goes back to state (as it was before
+ * the claim, queued or retry), the attempt not counted. */
+rd_code rd_careq_unclaim(rd_db *db, const char *id, const char *state, int64_t pid, rd_err *e);
 /* Ends a send: sending -> state (done | failed | retry | queued). */
 rd_code rd_careq_finish(rd_db *db, const char *id, const char *state, time_t next_try_at, const char *error,
 			time_t done_at, rd_err *e);

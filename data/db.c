@@ -465,3 +465,26 @@ void rd_db_rollback(rd_db *db)
 		run_cached(db, "ROLLBACK");
 	db->in_tx = false;
 }
+
+rd_code rd_db_savepoint(rd_db *db, rd_err *e)
+{
+	if (!db->in_tx)
+		return rd_fail(e, RD_E_INTERNAL, _("a savepoint needs an open transaction"));
+	if (run_cached(db, "SAVEPOINT rd_step") != SQLITE_OK)
+		return rd_db_fail(db, e, "savepoint");
+	return RD_OK;
+}
+
+rd_code rd_db_release(rd_db *db, rd_err *e)
+{
+	if (run_cached(db, "RELEASE rd_step") != SQLITE_OK)
+		return rd_db_fail(db, e, "release");
+	return RD_OK;
+}
+
+/* ROLLBACK TO keeps the savepoint open; RELEASE then drops it. */
+void rd_db_rollback_step(rd_db *db)
+{
+	if (run_cached(db, "ROLLBACK TO rd_step") == SQLITE_OK)
+		run_cached(db, "RELEASE rd_step");
+}

@@ -1,7 +1,8 @@
 /* The CA outbox: requests are committed before anything goes on the wire,
- * sent over one kept-alive CA connection per batch, and completed in one
- * transaction with the certificate, the application's new state and the
- * audit row.
+ * sent over one kept-alive CA connection per batch, and each completed
+ * with the certificate, the application's new state and the audit row
+ * together (one savepoint in a transaction that records a group of
+ * answers).
  *
  * Subject mapping (what the RA approves and asks the CA to certify):
  *   individual:    CN = the subject's name,        C = CN
@@ -16,12 +17,13 @@
  * Delivery guarantees:
  * - a request row and the application's move to queued_for_ca are one
  *   transaction; nothing is sent before that commits;
- * - before a send the row is marked `sending` (attempts + 1) in its own
- *   committed transaction, leased to this process;
+ * - before a send the row is marked `sending` (attempts + 1), leased to
+ *   this process, and committed (a few rows claimed in one transaction);
+ *   rows claimed but not sent when a batch stops go back as they were;
  * - the answer is checked (rd_ca_check_response, on the main thread once the
- *   sender has it) and recorded in one transaction: certificate (UNIQUE
- *   request id), request done, application state, audit row.  The RA never
- *   records two certificates for one request;
+ *   sender has it) and recorded all or nothing: certificate (UNIQUE request
+ *   id), request done, application state, audit row.  The RA never records
+ *   two certificates for one request;
  * - a crash between the send and that commit leaves the row `sending`.  The
  *   next rd_ca_submit (any process) finds it once the lease has run out or
  *   the process holding it is gone, records "unknown outcome" in the audit
@@ -901,12 +903,17 @@ static bool link_problem(rd_code rc)
 	return rc == RD_E_AUTH || rc == RD_E_CONFIG || rc == RD_E_IO || rc == RD_E_NOMEM || rc == RD_E_INTERNAL;
 }
 
-/* One job of the pipeline: a claimed row, what the wire needs, the answer. */
+/* One job of the pipeline: a claimed row, what the wire needs, the answer,
+ * and how recording it went. */
 typedef struct job {
 	rd_careq_row row;
+	char was[12];                /* the row's state before the claim */
 	char *old_pem;               /* renew/revoke: the current certificate */
 	outcome o;
-	int stage;                   /* 0 free, 1 claimed (to send), 2 answered */
+	int stage;                   /* enum job_stage, under the pipeline's lock */
+	rd_code rec_rc;
+	rd_err rec_err;
+	bool failed, requeued;
 } job;
 
 /* The request of a row as the connector wants it; strings live in *js. */
@@ -964,26 +971,25 @@ static void check_answer(sub *s, job *j)
 	o->pem = NULL;
 }
 
-struct claim_args {
-	const char *id;
-	job *j;
-	sub *s;
-};
-
-static rd_code claim_step(rd_ctx *ctx, void *ud, rd_err *e)
+/* Reads the row, claims it (queued|retry -> sending, committed with the
+ * batch before anything is sent) and, for renew and revoke, the current
+ * certificate.  RD_E_NOTFOUND: another desk took it. */
+static rd_code claim_one(rd_ctx *ctx, job *j, const char *id, long lease_s, rd_err *e)
 {
-	struct claim_args *a = ud;
-	rd_code rc = rd_careq_claim(ctx->db, a->id, (int64_t)getpid(), time(NULL) + a->s->lease_s, e);
+	rd_code rc = rd_careq_get(ctx->db, id, &j->row, e);
 	if (rc != RD_OK)
 		return rc;
-	if ((rc = rd_careq_get(ctx->db, a->id, &a->j->row, e)) != RD_OK)
+	rd_strlcpy(j->was, j->row.state, sizeof j->was);
+	if ((rc = rd_careq_claim(ctx->db, id, (int64_t)getpid(), time(NULL) + lease_s, e)) != RD_OK)
 		return rc;
-	free(a->j->old_pem);
-	a->j->old_pem = NULL;
-	if (strcmp(a->j->row.kind, "enroll") != 0) {
+	j->row.attempts++;
+	rd_strlcpy(j->row.state, "sending", sizeof j->row.state);
+	free(j->old_pem);
+	j->old_pem = NULL;
+	if (strcmp(j->row.kind, "enroll") != 0) {
 		rd_cert_row c;
-		if (rd_cert_current_row(ctx->db, a->j->row.app_id, &c, NULL) == RD_OK) {
-			a->j->old_pem = c.pem;
+		if (rd_cert_current_row(ctx->db, j->row.app_id, &c, NULL) == RD_OK) {
+			j->old_pem = c.pem;
 			c.pem = NULL;
 			rd_cert_row_free(&c);
 		}
@@ -1036,19 +1042,29 @@ static rd_code record_step(rd_ctx *ctx, void *ud, rd_err *e)
 }
 
 /* ---- the pipeline ----
- * The main thread claims rows (each claim committed before its send) and
- * records answers in claim order; sender threads, each with a kept-alive
- * connection of its own, do the wire and the answer's checks.  So the
- * database work overlaps the round trips, and the CA signs several requests
- * at once.  At most DEPTH rows are claimed and not yet recorded. */
-#define DEPTH (2 * MAX_SENDERS)
-enum { JOB_FREE, JOB_CLAIMED, JOB_ANSWERED, JOB_ON_WIRE };
+ * The main thread claims rows a few at a time (the claims committed before
+ * any of them is sent) and records the answers, oldest first, RECORD_GROUP
+ * of them in one transaction with a savepoint per answer.  Sender threads,
+ * each with a kept-alive connection of its own, only do the wire.  So the
+ * checks and the database work overlap the round trips, and one commit
+ * serves many answers: the pages the answers share (indexes, the audit
+ * head) are written once per group, not once per answer.
+ * Per sender, at most UNSENT claimed rows wait for the wire, enough for the
+ * round trips while the main thread records a group.  Rows claimed and not
+ * sent are what a crash leaves as "outcome unknown" for nothing, so that
+ * number stays small; answered rows wait for their group instead. */
+#define UNSENT 8
+#define RECORD_GROUP 16
+enum job_stage { JOB_FREE, JOB_CLAIMED, JOB_ON_WIRE, JOB_ANSWERED };
 
 typedef struct pipeline {
 	sub *s;
-	job jobs[DEPTH];
-	size_t depth;                /* rows in flight at most: 2 per sender */
+	job *jobs;
+	size_t depth;                /* claimed and not yet recorded, at most */
+	size_t unsent_max, group;
+	size_t claimed;              /* rows claimed so far; written by the main thread under mu */
 	size_t next_send;            /* claim number the next free sender takes */
+	bool hold;                   /* a send failed: no more until the main thread has seen it */
 	bool quit;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -1059,6 +1075,11 @@ typedef struct sender_arg {
 	rd_ca *ca;
 } sender_arg;
 
+static job *job_at(pipeline *p, size_t claim_no)
+{
+	return &p->jobs[claim_no % p->depth];
+}
+
 /* Takes claimed jobs in claim order; next_send never passes the claims, so
  * the slot it names is either claimed and waiting, or not claimed yet. */
 static void *sender(void *arg)
@@ -1068,9 +1089,9 @@ static void *sender(void *arg)
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		job *j;
-		while ((j = &p->jobs[p->next_send % p->depth])->stage != JOB_CLAIMED && !p->quit)
+		while (((j = job_at(p, p->next_send))->stage != JOB_CLAIMED || p->hold) && !p->quit)
 			pthread_cond_wait(&p->cv, &p->mu);
-		if (j->stage != JOB_CLAIMED)
+		if (p->quit)
 			break;
 		j->stage = JOB_ON_WIRE;
 		p->next_send++;
@@ -1078,6 +1099,10 @@ static void *sender(void *arg)
 		send_one(sa->ca, j);
 		pthread_mutex_lock(&p->mu);
 		j->stage = JOB_ANSWERED;
+		/* a CA that is down fails at once: wait for the breaker's word
+		 * instead of spending an attempt of every claimed row */
+		if (j->o.rc != RD_OK)
+			p->hold = true;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -1092,12 +1117,299 @@ static void set_stage(pipeline *p, job *j, int stage)
 	pthread_mutex_unlock(&p->mu);
 }
 
-static void wait_answer(pipeline *p, job *j)
+static rd_code start_senders(pipeline *p, sub *s, pthread_t *th, sender_arg *sa, int *started, rd_err *e)
+{
+	p->s = s;
+	p->unsent_max = UNSENT * (size_t)s->nca;
+	p->group = RECORD_GROUP * (size_t)s->nca;
+	p->depth = p->unsent_max + p->group + (size_t)s->nca;
+	if (!(p->jobs = calloc(p->depth, sizeof *p->jobs)))
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (*started = 0; *started < s->nca; (*started)++) {
+		sa[*started] = (sender_arg){p, s->ca[*started]};
+		if (pthread_create(&th[*started], NULL, sender, &sa[*started]) != 0)
+			break;
+	}
+	if (*started > 0)
+		return RD_OK;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	return rd_fail(e, RD_E_INTERNAL, _("cannot start the sending thread"));
+}
+
+static void stop_senders(pipeline *p, pthread_t *th, int started)
+{
+	if (!started)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}
+
+/* ---- claiming ---- */
+
+struct claim_batch {
+	pipeline *p;
+	char (*ids)[40];
+	size_t n, next_id;           /* ids[next_id ...] are still to claim */
+	size_t want, got, gone;      /* gone: taken by another desk meanwhile */
+};
+
+static rd_code claim_batch_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct claim_batch *a = ud;
+	pipeline *p = a->p;
+	for (a->got = 0; a->got < a->want && a->next_id < a->n;) {
+		rd_err ce;
+		rd_code rc = claim_one(ctx, job_at(p, p->claimed + a->got), a->ids[a->next_id++], p->s->lease_s, &ce);
+		if (rc == RD_E_NOTFOUND) {
+			a->gone++;
+			continue;
+		}
+		if (rc != RD_OK) {
+			*e = ce;
+			return rc;
+		}
+		a->got++;
+	}
+	return RD_OK;
+}
+
+/* Claims up to want rows in one transaction, then hands them to the senders. */
+static rd_code claim_batch(rd_ctx *ctx, struct claim_batch *a, size_t want, rd_err *e)
+{
+	pipeline *p = a->p;
+	rd_code rc;
+	a->want = want;
+	a->gone = 0;
+	if ((rc = rd_in_transaction(ctx, claim_batch_step, a, e)) != RD_OK)
+		return rc;
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < a->got; i++)
+		job_at(p, p->claimed + i)->stage = JOB_CLAIMED;
+	p->claimed += a->got;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return RD_OK;
+}
+
+struct unclaim_args {
+	pipeline *p;
+	size_t from, to;
+};
+
+static rd_code unclaim_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct unclaim_args *u = ud;
+	rd_code rc = RD_OK;
+	for (size_t k = u->from; k < u->to && rc == RD_OK; k++) {
+		const job *j = job_at(u->p, k);
+		rc = rd_careq_unclaim(ctx->db, j->row.id, j->was, (int64_t)getpid(), e);
+	}
+	return rc;
+}
+
+/* On a stop: the claimed rows no sender has taken yet go back to the queue
+ * as they were.  Should that fail they stay `sending`, and the next
+ * submission settles them as any interrupted send. */
+static void take_back_unsent(rd_ctx *ctx, pipeline *p)
+{
+	struct unclaim_args u = {p, 0, 0};
+	rd_err ue;
+	pthread_mutex_lock(&p->mu);
+	u.from = p->next_send;
+	u.to = p->claimed;
+	for (size_t k = u.from; k < u.to; k++)
+		job_at(p, k)->stage = JOB_FREE;
+	p->claimed = u.from;
+	pthread_mutex_unlock(&p->mu);
+	if (u.from < u.to && rd_in_transaction_always(ctx, unclaim_step, &u, &ue) != RD_OK)
+		rd_log(&ctx->log, RD_LOG_WARN, "ca: %zu claimed request(s) stay sending until the next submission: %s",
+		       u.to - u.from, ue.msg);
+}
+
+/* ---- recording ---- */
+
+static size_t unsent_rows(pipeline *p)
+{
+	size_t n;
+	pthread_mutex_lock(&p->mu);
+	n = p->claimed - p->next_send;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+/* Waits until there is work for the main thread.  Returns how many answers,
+ * in claim order from recorded, are to be recorded now: a whole group; any
+ * that are in once the senders have nothing left to send; or at once when
+ * one is a failure, so a CA that is down stops the batch after BREAKER of
+ * them.  Returns 0 when it is time to claim more (can_claim: there are rows
+ * to claim). */
+static size_t wait_for_work(pipeline *p, size_t recorded, bool can_claim)
+{
+	size_t k;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		bool all_ok = true;
+		size_t unsent = p->claimed - p->next_send;
+		for (k = 0; recorded + k < p->claimed && job_at(p, recorded + k)->stage == JOB_ANSWERED; k++)
+			all_ok = all_ok && job_at(p, recorded + k)->o.rc == RD_OK;
+		if (k >= p->group || (k > 0 && (!all_ok || unsent == 0)))
+			break;
+		if (can_claim && unsent <= p->unsent_max / 2 && p->claimed - recorded < p->depth) {
+			k = 0;
+			break;
+		}
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return k;
+}
+
+struct record_group {
+	sub *s;
+	pipeline *p;
+	size_t from, count;
+};
+
+/* Each answer in a savepoint of its own: one that cannot be recorded stays
+ * `sending` (settled by the next submission) and the others are kept. */
+static rd_code record_group_step(rd_ctx *ctx, void *ud, rd_err *e)
+{
+	struct record_group *g = ud;
+	(void)e;
+	for (size_t i = 0; i < g->count; i++) {
+		job *j = job_at(g->p, g->from + i);
+		struct record_args ra = {g->s, &j->row, &j->o, false, false};
+		rd_err_clear(&j->rec_err);
+		j->rec_rc = rd_in_savepoint(ctx, record_step, &ra, &j->rec_err);
+		j->failed = ra.failed;
+		j->requeued = ra.requeued;
+	}
+	return RD_OK;
+}
+
+typedef struct tally {
+	rd_ca_batch b;
+	int streak;                  /* transient failures in a row */
+	bool stop;
+	rd_code rc;                  /* the first error that stops the batch */
+} tally;
+
+static void tally_error(tally *t, rd_code rc, const rd_err *err, rd_err *e)
+{
+	if (t->rc == RD_OK) {
+		t->rc = rc;
+		*e = *err;
+	}
+	t->stop = true;
+}
+
+static void report_progress(sub *s, job *j, const tally *t, rd_ca_progress_fn fn, void *ud)
+{
+	rd_careq_info info;
+	rd_strlcpy(j->row.state, j->o.rc == RD_OK ? "done" : j->failed ? "failed" : "retry", sizeof j->row.state);
+	rd_err_text(&j->o.err, j->row.last_error, sizeof j->row.last_error);
+	info_from_row(s->ctx, &j->row, &info);
+	if (j->o.rc == RD_OK)
+		rd_strlcpy(info.serial_hex, j->o.cert.serial_hex, sizeof info.serial_hex);
+	fn(ud, &info, t->b.done + t->b.failed + t->b.retry, t->b.total);
+}
+
+/* Counts one recorded job; stops the batch on a link problem, or on BREAKER
+ * transient failures in a row (the CA is down or overloaded: the rest keep
+ * their place) unless one application was asked for. */
+static void count_recorded(sub *s, job *j, tally *t, bool one_app, rd_ca_progress_fn fn, void *ud, rd_err *e)
+{
+	if (j->rec_rc != RD_OK) {
+		tally_error(t, j->rec_rc, &j->rec_err, e);
+		return;
+	}
+	if (j->requeued) {
+		tally_error(t, j->o.err.code ? j->o.err.code : RD_E_INTERNAL, &j->o.err, e);
+		return;
+	}
+	if (j->o.rc == RD_OK)
+		t->b.done++, t->streak = 0;
+	else if (j->failed)
+		t->b.failed++, t->streak = 0;
+	else
+		t->b.retry++, t->streak++;
+	if (fn)
+		report_progress(s, j, t, fn, ud);
+	if (t->streak >= BREAKER && !one_app)
+		t->stop = true;
+}
+
+/* Checks count answers from recorded and records them in one transaction. */
+static void record_answers(pipeline *p, size_t count, size_t *recorded, tally *t, bool one_app,
+			   rd_ca_progress_fn fn, void *ud, rd_err *e)
+{
+	sub *s = p->s;
+	struct record_group g = {s, p, *recorded, count};
+	rd_err ge;
+	rd_code rc;
+	for (size_t i = 0; i < g.count; i++)
+		check_answer(s, job_at(p, g.from + i));
+	rc = rd_in_transaction_always(s->ctx, record_group_step, &g, &ge);
+	for (size_t i = 0; i < g.count; i++) {
+		job *j = job_at(p, g.from + i);
+		if (rc != RD_OK)
+			tally_error(t, rc, &ge, e);
+		else
+			count_recorded(s, j, t, one_app, fn, ud, e);
+		rd_ca_cert_free(&j->o.cert);
+		set_stage(p, j, JOB_FREE);
+	}
+	*recorded += g.count;
+}
+
+static void release_hold(pipeline *p)
 {
 	pthread_mutex_lock(&p->mu);
-	while (j->stage != JOB_ANSWERED)
-		pthread_cond_wait(&p->cv, &p->mu);
+	p->hold = false;
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+static rd_code run_pipeline(pipeline *p, char (*ids)[40], size_t n, bool one_app, rd_ca_progress_fn fn, void *ud,
+			    rd_ca_batch *b, rd_err *e)
+{
+	rd_ctx *ctx = p->s->ctx;
+	struct claim_batch cb = {.p = p, .ids = ids, .n = n};
+	tally t = {.b = *b};
+	size_t recorded = 0, k;
+	for (;;) {
+		size_t unsent = unsent_rows(p), room = p->depth - (p->claimed - recorded);
+		if (!t.stop && cb.next_id < n && unsent <= p->unsent_max / 2 && room > 0) {
+			rd_err ce;
+			rd_code crc;
+			size_t want = p->unsent_max - unsent;
+			if (ctx->interrupted && *ctx->interrupted)
+				t.stop = true;
+			else if ((crc = claim_batch(ctx, &cb, want < room ? want : room, &ce)) != RD_OK)
+				tally_error(&t, crc, &ce, e);
+			t.b.total -= cb.gone;
+		}
+		if (t.stop)
+			take_back_unsent(ctx, p);
+		if (recorded == p->claimed)
+			break;
+		if ((k = wait_for_work(p, recorded, !t.stop && cb.next_id < n)) == 0)
+			continue;
+		record_answers(p, k, &recorded, &t, one_app, fn, ud, e);
+		if (!t.stop)
+			release_hold(p);
+	}
+	*b = t.b;
+	return t.rc;
 }
 
 rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progress_fn fn, void *ud, rd_ca_batch *out,
@@ -1110,10 +1422,8 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 	pthread_t th[MAX_SENDERS];
 	sender_arg sa[MAX_SENDERS];
 	int started = 0;
-	bool stop = false;
 	int64_t app_id = 0;
-	size_t n = 0, claimed = 0, recorded = 0, next_claim = 0;
-	int streak = 0;
+	size_t n = 0;
 	rd_code rc;
 	if (out)
 		*out = b;
@@ -1144,110 +1454,16 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 	b.total = n;
 	if (n == 0)
 		goto out;
-	if ((rc = open_ca(ctx, &s, n, e)) != RD_OK)
+	if ((rc = open_ca(ctx, &s, n, e)) != RD_OK || (rc = start_senders(p, &s, th, sa, &started, e)) != RD_OK)
 		goto out;
-	p->s = &s;
-	p->depth = 2 * (size_t)s.nca;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	for (; started < s.nca; started++) {
-		sa[started] = (sender_arg){p, s.ca[started]};
-		if (pthread_create(&th[started], NULL, sender, &sa[started]) != 0)
-			break;
-	}
-	if (started == 0) {
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->cv);
-		rc = rd_fail(e, RD_E_INTERNAL, _("cannot start the sending thread"));
-		goto out;
-	}
-	for (;;) {
-		/* keep the senders fed: claim while there is room */
-		while (!stop && next_claim < n && claimed - recorded < p->depth) {
-			job *j = &p->jobs[claimed % p->depth];
-			struct claim_args ca = {ids[next_claim++], j, &s};
-			rd_code crc;
-			if (ctx->interrupted && *ctx->interrupted) {
-				stop = true;
-				break;
-			}
-			crc = rd_in_transaction(ctx, claim_step, &ca, e);
-			if (crc == RD_E_NOTFOUND) { /* another desk took it */
-				b.total--;
-				continue;
-			}
-			if (crc != RD_OK) {
-				rc = crc;
-				stop = true;
-				break;
-			}
-			claimed++;
-			set_stage(p, j, JOB_CLAIMED);
-		}
-		if (recorded == claimed)
-			break;
-		/* record the oldest answer */
-		{
-			job *j = &p->jobs[recorded % p->depth];
-			struct record_args ra = {&s, &j->row, &j->o, false, false};
-			rd_err re;
-			rd_code rrc;
-			wait_answer(p, j);
-			check_answer(&s, j);
-			rrc = rd_in_transaction(ctx, record_step, &ra, &re);
-			rd_ca_cert_free(&j->o.cert);
-			recorded++;
-			if (rrc != RD_OK) {
-				if (rc == RD_OK) {
-					rc = rrc;
-					*e = re;
-				}
-				stop = true;
-			} else if (ra.requeued) {
-				if (rc == RD_OK) {
-					*e = j->o.err;
-					rc = j->o.err.code ? j->o.err.code : RD_E_INTERNAL;
-				}
-				stop = true;
-			} else {
-				if (j->o.rc == RD_OK)
-					b.done++, streak = 0;
-				else if (ra.failed)
-					b.failed++, streak = 0;
-				else
-					b.retry++, streak++;
-				if (fn) {
-					rd_careq_info info;
-					rd_strlcpy(j->row.state, j->o.rc == RD_OK ? "done" : ra.failed ? "failed" : "retry",
-						   sizeof j->row.state);
-					rd_err_text(&j->o.err, j->row.last_error, sizeof j->row.last_error);
-					info_from_row(ctx, &j->row, &info);
-					if (j->o.rc == RD_OK)
-						rd_strlcpy(info.serial_hex, j->o.cert.serial_hex, sizeof info.serial_hex);
-					fn(ud, &info, b.done + b.failed + b.retry, b.total);
-				}
-				/* two transient failures in a row: the CA is down or
-				 * overloaded; the rest keep their place */
-				if (streak >= BREAKER && !no)
-					stop = true;
-			}
-			set_stage(p, j, JOB_FREE);
-		}
-	}
+	rc = run_pipeline(p, ids, n, no != NULL, fn, ud, &b, e);
 out:
-	if (started) {
-		pthread_mutex_lock(&p->mu);
-		p->quit = true;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		for (int i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->cv);
-	}
-	if (p)
-		for (size_t i = 0; i < RD_ARRAY_LEN(p->jobs); i++)
+	stop_senders(p, th, started);
+	if (p && p->jobs)
+		for (size_t i = 0; i < p->depth; i++)
 			free(p->jobs[i].old_pem);
+	if (p)
+		free(p->jobs);
 	close_ca(&s);
 	free(s.chain);
 	free(ids);

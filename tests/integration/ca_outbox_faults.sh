@@ -143,5 +143,18 @@ expect_rc 0 "the admin retries" as admin ca retry "$G"
 is "$(careq "$G" "state||' '||attempts")" "queued 0" "the request is queued again"
 expect_rc 0 "submit after the retry" as clerk ca submit --all
 is "$(app_state "$G")" issued "G is issued"
+# ---- the CA goes down during a batch: two tries, the rest untouched
+# (the sender had more claimed; those go back to the queue as they were)
+mapfile -t MORE < <("$TOOLS/ca_prep" approve 12)
+for no in "${MORE[@]}"; do queue "$no"; done
+ca_conf "https://127.0.0.1:$port"
+expect_rc 4 "a batch of 12 against a CA that is down: exit 4" as clerk ca submit --all
+like "$OUT" "12 due: 0 done, 0 failed, 2 to retry" "... stops after two transient failures"
+is "$(sqlite3 "$DB" "select count(*) from ca_requests where state = 'sending'")" 0 "no request is left sending"
+states=$(for no in "${MORE[@]}"; do careq "$no" "state||' '||attempts"; done | sort | uniq -c | awk '{print $1 " " $2 " " $3}' | paste -sd,)
+is "$states" "10 queued 0,2 retry 1" "two wait to be retried (one attempt each), ten are queued as before (none counted)"
+ca_conf "$CA_URL"
+expect_rc 0 "the CA is back: the ten go" as clerk ca submit --all
+like "$OUT" "10 due: 10 done" "... all ten issued"
 expect_rc 0 "the audit chain verifies after all this" as auditor audit verify
 done_testing

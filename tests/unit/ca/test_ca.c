@@ -162,6 +162,15 @@ static void good_certificate_passes(void **state)
 	assert_true(out.not_after - out.not_before == 365 * 86400);
 	assert_int_equal(rd_ca_spki_sha256(csr, spki, NULL), RD_OK);
 	assert_string_equal(spki, out.spki_sha256);
+	{ /* the same fingerprint as the key's own DER encoding */
+		unsigned char *der = NULL;
+		int len = i2d_PUBKEY(k, &der);
+		char want[65];
+		assert_true(len > 0);
+		rd_sha256_hex(der, (size_t)len, want);
+		OPENSSL_free(der);
+		assert_string_equal(spki, want);
+	}
 	rd_ca_cert_free(&out);
 	free(cert);
 	free(csr);

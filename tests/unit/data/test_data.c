@@ -156,6 +156,32 @@ static void rolled_back_audit_row_is_gone(void **state)
 	rd_db_close(db);
 }
 
+/* A step undone in its savepoint leaves the steps before and after it, and
+ * the audit chain still verifies; a savepoint outside a transaction is
+ * refused. */
+static void savepoint_undoes_one_step(void **state)
+{
+	rd_db *db = open_new("sp.db");
+	rd_audit_result res;
+	rd_err e;
+	assert_int_equal(rd_db_savepoint(db, &e), RD_E_INTERNAL);
+	assert_int_equal(rd_db_begin(db, NULL), RD_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rd_db_savepoint(db, NULL), RD_OK);
+		assert_int_equal(rd_audit_append(db, 10 + i, "x", "step", "o", NULL, NULL), RD_OK);
+		if (i == 1)
+			rd_db_rollback_step(db);
+		else
+			assert_int_equal(rd_db_release(db, NULL), RD_OK);
+	}
+	assert_int_equal(rd_db_commit(db, NULL), RD_OK);
+	assert_int_equal(rd_audit_count(db), 2);
+	assert_int_equal(rd_audit_verify(db, &res, NULL), RD_OK);
+	assert_int_equal(res.entries, 2);
+	assert_int_equal(res.first_bad, 0);
+	rd_db_close(db);
+}
+
 static void seal_round_trip_and_tamper(void **state)
 {
 	char path[128];
@@ -205,6 +231,7 @@ int main(void)
 		cmocka_unit_test(audit_chain_verifies_and_counts),
 		cmocka_unit_test(audit_outside_transaction_is_refused),
 		cmocka_unit_test(rolled_back_audit_row_is_gone),
+		cmocka_unit_test(savepoint_undoes_one_step),
 		cmocka_unit_test(seal_round_trip_and_tamper),
 		cmocka_unit_test(blind_index_is_keyed_and_labelled),
 		cmocka_unit_test(statement_cache_reuses_and_never_shares),
