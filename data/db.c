@@ -360,7 +360,10 @@ static rd_code apply_pragmas(rd_db *db, const rd_db_options *opt, rd_err *e)
 	char sql[128];
 	int timeout = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
 	sqlite3_busy_timeout(db->h, timeout);
-	snprintf(sql, sizeof sql, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+	/* temp_store: statement journals (what undoes one savepoint) stay in
+	 * memory instead of a temporary file written page by page; a group of
+	 * CA answers, each in a savepoint, wrote more there than to the WAL. */
+	snprintf(sql, sizeof sql, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;");
 	if (rd_db_exec(db, sql, e) != RD_OK)
 		return e ? e->code : RD_E_DATA;
 	if (!(opt && opt->readonly)) {

@@ -681,15 +681,16 @@ out:
 }
 
 /* How many requests go to the CA at once, each on a connection of its
- * own: [ca] parallel, default 1.  One kept-alive connection already keeps
- * the CA busy (the answers are checked and recorded on the main thread
- * meanwhile); more help only a CA that signs concurrently: cfssl on its
- * SQLite certdb serialises its writes and gets slower with more. */
+ * own: [ca] parallel; by default 3 for cfssl, which signs concurrently (its
+ * certdb in WAL mode: 4 connections sign twice as fast as one), and 1 for
+ * CMP, whose reference server (openssl cmp -port) answers one connection
+ * at a time.  Never more than there are requests. */
 static int senders_for(rd_ctx *ctx, size_t due)
 {
 	long want = rd_config_int(ctx->cfg, "ca", "parallel");
+	const char *driver = rd_config_str(ctx->cfg, "ca", "driver");
 	if (want <= 0)
-		want = 1;
+		want = driver && !strcmp(driver, "cmp") ? 1 : 3;
 	if (want > MAX_SENDERS)
 		want = MAX_SENDERS;
 	if ((size_t)want > due)
@@ -1067,7 +1068,9 @@ typedef struct pipeline {
 	bool hold;                   /* a send failed: no more until the main thread has seen it */
 	bool quit;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	size_t answered_since;       /* answers since the main thread last recorded */
+	pthread_cond_t cv_send;      /* senders wait: a claimed row, the hold lifted, quit */
+	pthread_cond_t cv_main;      /* the main thread waits: answers to record, rows to claim */
 } pipeline;
 
 typedef struct sender_arg {
@@ -1090,7 +1093,7 @@ static void *sender(void *arg)
 	for (;;) {
 		job *j;
 		while (((j = job_at(p, p->next_send))->stage != JOB_CLAIMED || p->hold) && !p->quit)
-			pthread_cond_wait(&p->cv, &p->mu);
+			pthread_cond_wait(&p->cv_send, &p->mu);
 		if (p->quit)
 			break;
 		j->stage = JOB_ON_WIRE;
@@ -1103,18 +1106,13 @@ static void *sender(void *arg)
 		 * instead of spending an attempt of every claimed row */
 		if (j->o.rc != RD_OK)
 			p->hold = true;
-		pthread_cond_broadcast(&p->cv);
+		/* wake the main thread only when it has something to do */
+		if (j->o.rc != RD_OK || ++p->answered_since >= p->group || p->next_send == p->claimed ||
+		    p->claimed - p->next_send <= p->unsent_max / 2)
+			pthread_cond_signal(&p->cv_main);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
-}
-
-static void set_stage(pipeline *p, job *j, int stage)
-{
-	pthread_mutex_lock(&p->mu);
-	j->stage = stage;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
 }
 
 static rd_code start_senders(pipeline *p, sub *s, pthread_t *th, sender_arg *sa, int *started, rd_err *e)
@@ -1126,7 +1124,8 @@ static rd_code start_senders(pipeline *p, sub *s, pthread_t *th, sender_arg *sa,
 	if (!(p->jobs = calloc(p->depth, sizeof *p->jobs)))
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
+	pthread_cond_init(&p->cv_send, NULL);
+	pthread_cond_init(&p->cv_main, NULL);
 	for (*started = 0; *started < s->nca; (*started)++) {
 		sa[*started] = (sender_arg){p, s->ca[*started]};
 		if (pthread_create(&th[*started], NULL, sender, &sa[*started]) != 0)
@@ -1135,7 +1134,8 @@ static rd_code start_senders(pipeline *p, sub *s, pthread_t *th, sender_arg *sa,
 	if (*started > 0)
 		return RD_OK;
 	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
+	pthread_cond_destroy(&p->cv_send);
+	pthread_cond_destroy(&p->cv_main);
 	return rd_fail(e, RD_E_INTERNAL, _("cannot start the sending thread"));
 }
 
@@ -1145,12 +1145,13 @@ static void stop_senders(pipeline *p, pthread_t *th, int started)
 		return;
 	pthread_mutex_lock(&p->mu);
 	p->quit = true;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_broadcast(&p->cv_send);
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
+	pthread_cond_destroy(&p->cv_send);
+	pthread_cond_destroy(&p->cv_main);
 }
 
 /* ---- claiming ---- */
@@ -1195,7 +1196,7 @@ static rd_code claim_batch(rd_ctx *ctx, struct claim_batch *a, size_t want, rd_e
 	for (size_t i = 0; i < a->got; i++)
 		job_at(p, p->claimed + i)->stage = JOB_CLAIMED;
 	p->claimed += a->got;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_broadcast(&p->cv_send);
 	pthread_mutex_unlock(&p->mu);
 	return RD_OK;
 }
@@ -1261,13 +1262,15 @@ static size_t wait_for_work(pipeline *p, size_t recorded, bool can_claim)
 		size_t unsent = p->claimed - p->next_send;
 		for (k = 0; recorded + k < p->claimed && job_at(p, recorded + k)->stage == JOB_ANSWERED; k++)
 			all_ok = all_ok && job_at(p, recorded + k)->o.rc == RD_OK;
-		if (k >= p->group || (k > 0 && (!all_ok || unsent == 0)))
+		if (k >= p->group || (k > 0 && (!all_ok || unsent == 0))) {
+			p->answered_since -= k < p->answered_since ? k : p->answered_since;
 			break;
+		}
 		if (can_claim && unsent <= p->unsent_max / 2 && p->claimed - recorded < p->depth) {
 			k = 0;
 			break;
 		}
-		pthread_cond_wait(&p->cv, &p->mu);
+		pthread_cond_wait(&p->cv_main, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return k;
@@ -1366,8 +1369,11 @@ static void record_answers(pipeline *p, size_t count, size_t *recorded, tally *t
 		else
 			count_recorded(s, j, t, one_app, fn, ud, e);
 		rd_ca_cert_free(&j->o.cert);
-		set_stage(p, j, JOB_FREE);
 	}
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < g.count; i++)
+		job_at(p, g.from + i)->stage = JOB_FREE;
+	pthread_mutex_unlock(&p->mu);
 	*recorded += g.count;
 }
 
@@ -1375,7 +1381,7 @@ static void release_hold(pipeline *p)
 {
 	pthread_mutex_lock(&p->mu);
 	p->hold = false;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_broadcast(&p->cv_send);
 	pthread_mutex_unlock(&p->mu);
 }
 

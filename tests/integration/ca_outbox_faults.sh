@@ -143,18 +143,21 @@ expect_rc 0 "the admin retries" as admin ca retry "$G"
 is "$(careq "$G" "state||' '||attempts")" "queued 0" "the request is queued again"
 expect_rc 0 "submit after the retry" as clerk ca submit --all
 is "$(app_state "$G")" issued "G is issued"
-# ---- the CA goes down during a batch: two tries, the rest untouched
-# (the sender had more claimed; those go back to the queue as they were)
+# ---- the CA goes down during a batch: the breaker stops it after two
+# failures (three at most, one per connection already on the wire), and the
+# rows the senders had claimed but not sent go back to the queue as they were
 mapfile -t MORE < <("$TOOLS/ca_prep" approve 12)
 for no in "${MORE[@]}"; do queue "$no"; done
 ca_conf "https://127.0.0.1:$port"
 expect_rc 4 "a batch of 12 against a CA that is down: exit 4" as clerk ca submit --all
-like "$OUT" "12 due: 0 done, 0 failed, 2 to retry" "... stops after two transient failures"
+like "$OUT" "12 due: 0 done, 0 failed, [23] to retry" "... stops after two or three transient failures"
 is "$(sqlite3 "$DB" "select count(*) from ca_requests where state = 'sending'")" 0 "no request is left sending"
-states=$(for no in "${MORE[@]}"; do careq "$no" "state||' '||attempts"; done | sort | uniq -c | awk '{print $1 " " $2 " " $3}' | paste -sd,)
-is "$states" "10 queued 0,2 retry 1" "two wait to be retried (one attempt each), ten are queued as before (none counted)"
+tried=$(for no in "${MORE[@]}"; do careq "$no" "state||' '||attempts"; done | grep -c '^retry 1$')
+untouched=$(for no in "${MORE[@]}"; do careq "$no" "state||' '||attempts"; done | grep -c '^queued 0$')
+is "$tried+$untouched" "$tried+$((12 - tried))" "the tried ones wait for a retry (one attempt each), the rest are queued as before (none counted)"
+check "two or three were tried" test "$tried" -ge 2 -a "$tried" -le 3
 ca_conf "$CA_URL"
-expect_rc 0 "the CA is back: the ten go" as clerk ca submit --all
-like "$OUT" "10 due: 10 done" "... all ten issued"
+expect_rc 0 "the CA is back: the untried go" as clerk ca submit --all
+like "$OUT" "$untouched due: $untouched done" "... all of them issued"
 expect_rc 0 "the audit chain verifies after all this" as auditor audit verify
 done_testing
