@@ -117,6 +117,14 @@ static bool bool_value(const char *v, bool *out)
 	return false;
 }
 
+/* A range "lo:hi" from config_keys.def. */
+static void range_of(const char *arg, long *lo, long *hi)
+{
+	char *end;
+	*lo = strtol(arg, &end, 10);
+	*hi = *end == ':' ? strtol(end + 1, NULL, 10) : 0;
+}
+
 static rd_code check_value(const struct key_spec *k, const char *value, const char *where, rd_err *e)
 {
 	switch (k->type) {
@@ -124,13 +132,21 @@ static rd_code check_value(const struct key_spec *k, const char *value, const ch
 	case T_PATH:
 		if (!rd_utf8_valid(value, strlen(value)))
 			return rd_fail_at(e, RD_E_CONFIG, where, _("value is not valid UTF-8"));
+		if (k->type == T_STR && k->arg) { /* its length in bytes */
+			long lo, hi;
+			size_t n = strlen(value);
+			range_of(k->arg, &lo, &hi);
+			if ((long)n < lo || (long)n > hi)
+				return rd_fail_at(e, RD_E_CONFIG, where, _("'%s' is %zu bytes long; it must be %ld to %ld"),
+						  value, n, lo, hi);
+		}
 		return RD_OK;
 	case T_INT: {
 		char *end;
-		/* the range "lo:hi" comes from config_keys.def */
-		long lo = strtol(k->arg, &end, 10), hi = *end == ':' ? strtol(end + 1, NULL, 10) : 0;
+		long lo, hi, v;
+		range_of(k->arg, &lo, &hi);
 		errno = 0;
-		long v = strtol(value, &end, 10);
+		v = strtol(value, &end, 10);
 		if (errno || end == value || *end)
 			return rd_fail_at(e, RD_E_CONFIG, where, _("'%s' is not a whole number"), value);
 		if (v < lo || v > hi)
@@ -177,16 +193,12 @@ static rd_code put(rd_config *cfg, const char *section, const char *key, const c
 		old->line = line;
 		return RD_OK;
 	}
-	if (cfg->n == cfg->cap) {
-		size_t cap = cfg->cap ? cfg->cap * 2 : 32;
-		struct entry *nv = realloc(cfg->v, cap * sizeof *nv);
-		if (!nv) {
-			free(v);
-			return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-		}
-		cfg->v = nv;
-		cfg->cap = cap;
+	struct entry *nv = rd_grow(cfg->v, &cfg->cap, cfg->n + 1, sizeof *nv, 32);
+	if (!nv) {
+		free(v);
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
 	}
+	cfg->v = nv;
 	cfg->v[cfg->n].section = strdup(section);
 	cfg->v[cfg->n].key = strdup(key);
 	cfg->v[cfg->n].value = v;

@@ -176,6 +176,11 @@ bool rd_streq(const char *a, const char *b);        /* NULL-safe */
 /* Wipe then free a secret. */
 void rd_secret_free(char *s, size_t n);
 void rd_memzero(void *p, size_t n);
+/* Room for need elements of size bytes in the array p of *cap: p itself
+ * when it has room, else p grown (first elements the first time, then
+ * doubling) with *cap updated.  NULL when out of memory, when size is 0 or
+ * when the size would overflow: p is then unchanged and still the caller's. */
+void *rd_grow(void *p, size_t *cap, size_t need, size_t size, size_t first);
 
 /* ---- files ------------------------------------------------------------------ */
 /* Read a whole file (at most max bytes).  NUL-terminated; len excludes it. */

@@ -31,6 +31,25 @@ char *rd_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+void *rd_grow(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	size_t nc = *cap ? *cap : (first ? first : 1);
+	void *np;
+	if (need <= *cap && p)
+		return p;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2)
+			return NULL;
+		nc *= 2;
+	}
+	if (size == 0 || nc > SIZE_MAX / size)
+		return NULL;
+	if (!(np = realloc(p, nc * size)))
+		return NULL;
+	*cap = nc;
+	return np;
+}
+
 char *rd_asprintf(const char *fmt, ...)
 {
 	char *out = NULL;

@@ -30,14 +30,10 @@ rd_code rd_errlist_add(rd_errlist *l, const rd_err *e)
 		return RD_OK;
 	if (!l)
 		return e->code;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		rd_err *v = realloc(l->items, cap * sizeof *v);
-		if (!v) /* keep what we have; the caller still sees a failure */
-			return e->code;
-		l->items = v;
-		l->cap = cap;
-	}
+	rd_err *v = rd_grow(l->items, &l->cap, l->n + 1, sizeof *v, 8);
+	if (!v) /* keep what we have; the caller still sees a failure */
+		return e->code;
+	l->items = v;
 	l->items[l->n++] = *e;
 	return e->code;
 }

@@ -44,14 +44,10 @@ void ui_list_free(ui_list *l)
 
 int ui_list_add(ui_list *l, const char *const *cells)
 {
-	if (l->rows == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **c = realloc(l->cells, cap * l->ncols * sizeof *c);
-		if (!c)
-			return -1;
-		l->cells = c;
-		l->cap = cap;
-	}
+	char **c = rd_grow(l->cells, &l->cap, l->rows + 1, l->ncols * sizeof *c, 64);
+	if (!c)
+		return -1;
+	l->cells = c;
 	for (size_t i = 0; i < l->ncols; i++) {
 		l->cells[l->rows * l->ncols + i] = rd_strdup(cells[i] ? cells[i] : "");
 		if (!l->cells[l->rows * l->ncols + i]) {

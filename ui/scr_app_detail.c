@@ -44,14 +44,10 @@ static void free_lines(detail_state *st)
 
 static void add_line(detail_state *st, int attr, const char *label, const char *text)
 {
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		line *l = realloc(st->lines, cap * sizeof *l);
-		if (!l)
-			return;
-		st->lines = l;
-		st->cap = cap;
-	}
+	line *l = rd_grow(st->lines, &st->cap, st->n + 1, sizeof *l, 64);
+	if (!l)
+		return;
+	st->lines = l;
 	st->lines[st->n].attr = attr;
 	st->lines[st->n].label = label ? rd_strdup(label) : NULL;
 	st->lines[st->n].text = rd_strdup(text ? text : "");

@@ -35,13 +35,10 @@ static int add_row(void *ud, const rd_careq_info *r)
 	queue_state *st = ud;
 	char tries[16], when[32];
 	const char *cells[6];
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		char(*ids)[40] = realloc(st->ids, cap * sizeof *ids);
-		if (!ids)
-			return 1;
-		st->ids = ids, st->cap = cap;
-	}
+	char(*ids)[40] = rd_grow(st->ids, &st->cap, st->n + 1, sizeof *ids, 64);
+	if (!ids)
+		return 1;
+	st->ids = ids;
 	rd_strlcpy(st->ids[st->n++], r->id, 40);
 	snprintf(tries, sizeof tries, "%d", r->attempts);
 	rd_time_local(r->created_at, when);

@@ -38,14 +38,10 @@ typedef struct exp_state {
 static int collect(void *ud, const rd_expiring *x)
 {
 	exp_state *st = ud;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 32;
-		exp_row *r = realloc(st->rows, cap * sizeof *r);
-		if (!r)
-			return 1;
-		st->rows = r;
-		st->cap = cap;
-	}
+	exp_row *r = rd_grow(st->rows, &st->cap, st->n + 1, sizeof *r, 32);
+	if (!r)
+		return 1;
+	st->rows = r;
 	st->rows[st->n++].x = *x;
 	return 0;
 }

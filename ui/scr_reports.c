@@ -60,15 +60,10 @@ static rline *add_line(report_state *st, enum layout layout, int attr, const cha
 		       const char *c, const char *d, const char *e)
 {
 	const char *cells[5] = {a, b, c, d, e};
-	rline *l;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		rline *nl = realloc(st->lines, cap * sizeof *nl);
-		if (!nl)
-			return NULL;
-		st->lines = nl;
-		st->cap = cap;
-	}
+	rline *l = rd_grow(st->lines, &st->cap, st->n + 1, sizeof *l, 64);
+	if (!l)
+		return NULL;
+	st->lines = l;
 	l = &st->lines[st->n++];
 	l->layout = layout;
 	l->attr = attr;

@@ -37,16 +37,12 @@ static int add_full(settings_state *st, char *text)
 {
 	if (!text)
 		return 1;
-	if (st->nfull == st->capfull) {
-		size_t cap = st->capfull ? st->capfull * 2 : 128;
-		char **f = realloc(st->full, cap * sizeof *f);
-		if (!f) {
-			free(text);
-			return 1;
-		}
-		st->full = f;
-		st->capfull = cap;
+	char **f = rd_grow(st->full, &st->capfull, st->nfull + 1, sizeof *f, 128);
+	if (!f) {
+		free(text);
+		return 1;
 	}
+	st->full = f;
 	st->full[st->nfull++] = text;
 	return 0;
 }

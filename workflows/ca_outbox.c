@@ -635,18 +635,16 @@ static bool pid_alive(int64_t pid)
  * the outcome of that send is unknown.  They go back to retry (due now)
  * with an audit row naming the public key, so a certificate the CA may
  * have issued meanwhile can be traced. */
-static rd_code reconcile(rd_ctx *ctx, rd_err *e)
+/* One pass over at most max rows left `sending`; *settled: how many of them
+ * went back to retry. */
+static rd_code reconcile_some(rd_ctx *ctx, rd_careq_row *rows, size_t max, size_t *n, size_t *settled, rd_err *e)
 {
-	enum { BATCH = 64 };
-	rd_careq_row *rows = malloc(BATCH * sizeof *rows);
-	size_t n = 0;
 	time_t wall = time(NULL);
 	rd_code rc;
-	if (!rows)
-		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
-	if ((rc = rd_careq_sending(ctx->db, rows, BATCH, &n, e)) != RD_OK)
-		goto out;
-	for (size_t i = 0; i < n && rc == RD_OK; i++) {
+	*settled = 0;
+	if ((rc = rd_careq_sending(ctx->db, rows, max, n, e)) != RD_OK)
+		return rc;
+	for (size_t i = 0; i < *n && rc == RD_OK; i++) {
 		const rd_careq_row *r = &rows[i];
 		char *d;
 		const char *note = N_("the answer to an earlier send was lost (interrupted); sent again with the same "
@@ -670,12 +668,30 @@ static rd_code reconcile(rd_ctx *ctx, rd_err *e)
 			rc = d ? rd_ctx_audit(ctx, "ca.unknown_outcome", r->app_no, d, e)
 			       : rd_fail(e, RD_E_NOMEM, _("out of memory"));
 		free(d);
-		if (rc == RD_OK)
-			rc = rd_db_commit(ctx->db, e);
-		else
+		if (rc == RD_OK && (rc = rd_db_commit(ctx->db, e)) == RD_OK)
+			(*settled)++;
+		else if (rc != RD_OK)
 			rd_db_rollback(ctx->db);
 	}
-out:
+	return rc;
+}
+
+/* Rows left in `sending` by a process that is gone, or whose lease ran out:
+ * the outcome of that send is unknown.  They go back to retry (due now)
+ * with an audit row naming the public key, so a certificate the CA may
+ * have issued meanwhile can be traced.  A batch can leave more rows
+ * `sending` than one pass reads: passes go on while they settle rows. */
+static rd_code reconcile(rd_ctx *ctx, rd_err *e)
+{
+	enum { BATCH = 64 };
+	rd_careq_row *rows = malloc(BATCH * sizeof *rows);
+	size_t n = 0, settled = 0;
+	rd_code rc = RD_OK;
+	if (!rows)
+		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
+	do {
+		rc = reconcile_some(ctx, rows, BATCH, &n, &settled, e);
+	} while (rc == RD_OK && n == BATCH && settled > 0);
 	free(rows);
 	return rc;
 }
@@ -1054,8 +1070,8 @@ static rd_code record_step(rd_ctx *ctx, void *ud, rd_err *e)
  * round trips while the main thread records a group.  Rows claimed and not
  * sent are what a crash leaves as "outcome unknown" for nothing, so that
  * number stays small; answered rows wait for their group instead. */
-#define UNSENT 8
-#define RECORD_GROUP 16
+#define UNSENT 4
+#define RECORD_GROUP 8
 enum job_stage { JOB_FREE, JOB_CLAIMED, JOB_ON_WIRE, JOB_ANSWERED };
 
 typedef struct pipeline {
@@ -1065,11 +1081,11 @@ typedef struct pipeline {
 	size_t unsent_max, group;
 	size_t claimed;              /* rows claimed so far; written by the main thread under mu */
 	size_t next_send;            /* claim number the next free sender takes */
-	bool hold;                   /* a send failed: no more until the main thread has seen it */
+	long credit;                 /* sends allowed until the main thread's word: -1 any, 0 held */
 	bool quit;
 	pthread_mutex_t mu;
 	size_t answered_since;       /* answers since the main thread last recorded */
-	pthread_cond_t cv_send;      /* senders wait: a claimed row, the hold lifted, quit */
+	pthread_cond_t cv_send;      /* senders wait: a claimed row, credit to send it, quit */
 	pthread_cond_t cv_main;      /* the main thread waits: answers to record, rows to claim */
 } pipeline;
 
@@ -1092,12 +1108,14 @@ static void *sender(void *arg)
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		job *j;
-		while (((j = job_at(p, p->next_send))->stage != JOB_CLAIMED || p->hold) && !p->quit)
+		while (((j = job_at(p, p->next_send))->stage != JOB_CLAIMED || p->credit == 0) && !p->quit)
 			pthread_cond_wait(&p->cv_send, &p->mu);
 		if (p->quit)
 			break;
 		j->stage = JOB_ON_WIRE;
 		p->next_send++;
+		if (p->credit > 0)
+			p->credit--;
 		pthread_mutex_unlock(&p->mu);
 		send_one(sa->ca, j);
 		pthread_mutex_lock(&p->mu);
@@ -1105,9 +1123,11 @@ static void *sender(void *arg)
 		/* a CA that is down fails at once: wait for the breaker's word
 		 * instead of spending an attempt of every claimed row */
 		if (j->o.rc != RD_OK)
-			p->hold = true;
-		/* wake the main thread only when it has something to do */
-		if (j->o.rc != RD_OK || ++p->answered_since >= p->group || p->next_send == p->claimed ||
+			p->credit = 0;
+		/* wake the main thread only when it may have something to do; while
+		 * held, every answer, as the failure may wait behind this one */
+		p->answered_since++;
+		if (p->credit == 0 || p->answered_since >= p->group || p->next_send == p->claimed ||
 		    p->claimed - p->next_send <= p->unsent_max / 2)
 			pthread_cond_signal(&p->cv_main);
 	}
@@ -1115,12 +1135,18 @@ static void *sender(void *arg)
 	return NULL;
 }
 
-static rd_code start_senders(pipeline *p, sub *s, pthread_t *th, sender_arg *sa, int *started, rd_err *e)
+/* due: how many rows this submission may claim, so a small one (the
+ * terminal's background tick) does not allocate for a thousand. */
+static rd_code start_senders(pipeline *p, sub *s, size_t due, pthread_t *th, sender_arg *sa, int *started,
+			     rd_err *e)
 {
 	p->s = s;
 	p->unsent_max = UNSENT * (size_t)s->nca;
 	p->group = RECORD_GROUP * (size_t)s->nca;
 	p->depth = p->unsent_max + p->group + (size_t)s->nca;
+	if (due < p->depth)
+		p->depth = due;
+	p->credit = -1;
 	if (!(p->jobs = calloc(p->depth, sizeof *p->jobs)))
 		return rd_fail(e, RD_E_NOMEM, _("out of memory"));
 	pthread_mutex_init(&p->mu, NULL);
@@ -1262,7 +1288,7 @@ static size_t wait_for_work(pipeline *p, size_t recorded, bool can_claim)
 		size_t unsent = p->claimed - p->next_send;
 		for (k = 0; recorded + k < p->claimed && job_at(p, recorded + k)->stage == JOB_ANSWERED; k++)
 			all_ok = all_ok && job_at(p, recorded + k)->o.rc == RD_OK;
-		if (k >= p->group || (k > 0 && (!all_ok || unsent == 0))) {
+		if (k >= p->group || (k > 0 && (!all_ok || unsent == 0 || p->credit == 0))) {
 			p->answered_since -= k < p->answered_since ? k : p->answered_since;
 			break;
 		}
@@ -1377,10 +1403,18 @@ static void record_answers(pipeline *p, size_t count, size_t *recorded, tally *t
 	*recorded += g.count;
 }
 
-static void release_hold(pipeline *p)
+/* After a recording: all senders go on when the last answer was not a
+ * transient failure; after one, the requests sent and not yet recorded
+ * decide, and when there are none, a single request probes the CA.  So a
+ * CA that is down costs BREAKER attempts (one more per connection that was
+ * already sending). */
+static void resume_senders(pipeline *p, size_t recorded, int streak)
 {
 	pthread_mutex_lock(&p->mu);
-	p->hold = false;
+	if (streak == 0)
+		p->credit = -1;
+	else if (recorded == p->next_send)
+		p->credit = 1;
 	pthread_cond_broadcast(&p->cv_send);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -1412,7 +1446,7 @@ static rd_code run_pipeline(pipeline *p, char (*ids)[40], size_t n, bool one_app
 			continue;
 		record_answers(p, k, &recorded, &t, one_app, fn, ud, e);
 		if (!t.stop)
-			release_hold(p);
+			resume_senders(p, recorded, t.streak);
 	}
 	*b = t.b;
 	return t.rc;
@@ -1460,7 +1494,7 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 	b.total = n;
 	if (n == 0)
 		goto out;
-	if ((rc = open_ca(ctx, &s, n, e)) != RD_OK || (rc = start_senders(p, &s, th, sa, &started, e)) != RD_OK)
+	if ((rc = open_ca(ctx, &s, n, e)) != RD_OK || (rc = start_senders(p, &s, n, th, sa, &started, e)) != RD_OK)
 		goto out;
 	rc = run_pipeline(p, ids, n, no != NULL, fn, ud, &b, e);
 out:

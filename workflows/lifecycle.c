@@ -572,14 +572,10 @@ static int collect_ids(void *ud, const rd_revreq_row *r)
 	struct id_list *l = ud;
 	if (l->reissue_only && (strcmp(r->purpose, "reissue") != 0 || r->new_careq_id[0] || !r->new_csr))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		int64_t *p = realloc(l->ids, cap * sizeof *p);
-		if (!p)
-			return 1;
-		l->ids = p;
-		l->cap = cap;
-	}
+	int64_t *p = rd_grow(l->ids, &l->cap, l->n + 1, sizeof *p, 32);
+	if (!p)
+		return 1;
+	l->ids = p;
 	l->ids[l->n++] = r->id;
 	return 0;
 }
@@ -1426,14 +1422,10 @@ struct live_list {
  * memory, as the rd_desk_app_each callbacks stop on. */
 static int push_app(rd_app_state **apps, size_t *n, size_t *cap, const rd_app_state *s)
 {
-	if (*n == *cap) {
-		size_t more = *cap ? *cap * 2 : 64;
-		rd_app_state *p = realloc(*apps, more * sizeof *p);
-		if (!p)
-			return 1;
-		*apps = p;
-		*cap = more;
-	}
+	rd_app_state *p = rd_grow(*apps, cap, *n + 1, sizeof *p, 64);
+	if (!p)
+		return 1;
+	*apps = p;
 	(*apps)[(*n)++] = *s;
 	return 0;
 }

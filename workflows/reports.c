@@ -19,17 +19,10 @@ struct day_build {
 
 static bool grow(void **p, size_t *cap, size_t n, size_t size)
 {
-	void *np;
-	size_t nc;
-	if (n < *cap)
-		return true;
-	nc = *cap ? *cap * 2 : 16;
-	np = realloc(*p, nc * size);
-	if (!np)
-		return false;
-	*p = np;
-	*cap = nc;
-	return true;
+	void *np = rd_grow(*p, cap, n + 1, size, 16);
+	if (np)
+		*p = np;
+	return np != NULL;
 }
 
 static int add_cashup(void *ud, const rd_cashup_row *row)

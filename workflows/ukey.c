@@ -741,14 +741,13 @@ static rd_code store_and_read_back(issue *is, const rd_cert_info *ci, const char
 static rd_code write_certificate(issue *is, rd_err *e)
 {
 	rd_cert_info ci;
-	char serial[64] = "", label[49];
+	char serial[64] = "";
 	rd_code rc;
 	memset(&ci, 0, sizeof ci);
 	if ((rc = rd_cert_current(is->ctx, is->app.no, &ci, e)) != RD_OK)
 		return rc;
 	progress(is, RD_UKEY_STEP_CA, ci.serial_hex);
-	rd_strlcpy(label, key_label(is), sizeof label);
-	rc = store_and_read_back(is, &ci, label, serial, sizeof serial, e);
+	rc = store_and_read_back(is, &ci, key_label(is), serial, sizeof serial, e);
 	if (rc == RD_OK) {
 		is->out->pin_to_cert_ms = now_ms() - is->t0;
 		progress(is, RD_UKEY_STEP_VERIFY, serial);

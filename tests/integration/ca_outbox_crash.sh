@@ -47,9 +47,17 @@ for round in $(seq 1 "$ROUNDS"); do
 	"$TOOLS/ca_prep" request >/dev/null || { notok "round $round: requests queued"; continue; }
 	fine=1
 	for k in $(seq 1 $KILLS); do
+		before=$(sqlite3 "$DB" "select count(*) from ca_requests where state in ('sending', 'done')")
 		rdas clerk ca submit --all >/dev/null 2>&1 &
 		pid=$!
-		sleep "0.$((RANDOM % 6 + 1))$((RANDOM % 10))"
+		# a batch of 200 takes a fraction of a second: wait until it is under
+		# way (a row claimed or recorded), then kill at a random moment
+		for _ in $(seq 1 300); do
+			[ "$(sqlite3 "$DB" "select count(*) from ca_requests where state in ('sending', 'done')")" -gt "$before" ] && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.01
+		done
+		sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
 		kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
 		wait "$pid" 2>/dev/null
 		consistent "$round" "after kill $k" || fine=0

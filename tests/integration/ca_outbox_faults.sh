@@ -159,5 +159,26 @@ check "two or three were tried" test "$tried" -ge 2 -a "$tried" -le 3
 ca_conf "$CA_URL"
 expect_rc 0 "the CA is back: the untried go" as clerk ca submit --all
 like "$OUT" "$untouched due: $untouched done" "... all of them issued"
+# ---- 500s in a batch on three connections at once: nothing stuck, nothing
+# doubled (the failures come back out of order behind answers on the wire)
+mapfile -t SIX < <("$TOOLS/ca_prep" approve 6)
+for no in "${SIX[@]}"; do queue "$no"; done
+# certificates at the CA the RA does not hold (from the refusals above)
+unexplained() {
+	comm -13 <(sqlite3 "$DB" "select serial_dec from certificates" | sort) \
+		<(sqlite3 "$CA_DB" "select serial_number from certificates" | sort) | wc -l
+}
+orphans=$(unexplained)
+fault http500:2
+RADESK_PASSWORD=clerk-password-1 timeout 60 "$RADESK" --as clerk ca submit --all >"$TESTTMP/six.out" 2>&1
+rc=$?
+check "a batch meeting two 500s ends (exit 0 or 4, not a hang: $rc)" test "$rc" -eq 0 -o "$rc" -eq 4
+is "$(sqlite3 "$DB" "select count(*) from ca_requests where state = 'sending'")" 0 "no request is left sending"
+ca_conf "$CA_URL"
+RADESK_FIXED_TIME=2026-11-21T16:00:00 expect_rc 0 "later: the rest go" as clerk ca submit --all
+is "$(for no in "${SIX[@]}"; do app_state "$no"; done | sort -u)" issued "all six are issued"
+is "$(for no in "${SIX[@]}"; do sqlite3 "$DB" "select count(*) from certificates c join applications a on a.id = c.app_id where a.no = '$no'"; done | sort -u)" 1 \
+	"one certificate each"
+is "$(unexplained)" "$orphans" "and no certificate at the CA the RA does not hold"
 expect_rc 0 "the audit chain verifies after all this" as auditor audit verify
 done_testing

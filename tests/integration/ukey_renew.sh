@@ -6,7 +6,10 @@
 # nowhere.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/integration/lib_ukey.sh"
-ukey_setup
+# the longest key label the configuration takes (48 bytes), through
+# issuance and renewal alike
+LABEL=radesk-renewal-test-label-of-exactly-48-bytes-xy
+ukey_setup "$SOFTHSM_MODULE" "key_label = $LABEL"
 S1=$(softhsm_add_token UK1)
 export PIN=Qv7m2x9k
 ANSWER="Chaoyang Primary"
@@ -71,6 +74,9 @@ is "$(openssl x509 -in "$TESTTMP/cert.pem" -noout -serial | cut -d= -f2 | sernor
 	"the certificate on the token is the reported one"
 check "openssl verify: the new certificate chains to the CA" openssl verify -CAfile "$CA_TRUST" "$TESTTMP/cert.pem"
 is "$(P11 -O | grep -c '^Certificate Object')" 2 "the certificate and the CA chain on the token"
+is "${#LABEL}" 48 "(the label is 48 bytes)"
+like "$(printf '%s\n' "$OBJ" | sed -n '/^Private Key Object/,/^[A-Z]/p')" "label: +$LABEL" \
+	"the new key carries the configured 48-byte label"
 expect_rc 0 "cert show" as admin --json cert show "$NO"
 is "$(printf '%s' "$OUT" | sed -n 's/.*"serial":"\([^"]*\)".*/\1/p' | sernorm)" "$(printf %s "$NEWSER" | sernorm)" \
 	"cert show shows the new serial"

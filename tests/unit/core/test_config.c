@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -34,6 +35,25 @@ static void malformed_int_is_error(void **state)
 	assert_int_equal(rd_config_parse_string(c, "[ui]\nidle_lock_minutes = soon\n", "t.conf", &e), RD_E_CONFIG);
 	assert_non_null(strstr(e.field, "t.conf:2"));
 	assert_int_equal(rd_config_parse_string(c, "[ui]\nidle_lock_minutes = 9999\n", "t.conf", &e), RD_E_CONFIG);
+	rd_config_free(c);
+}
+
+/* A string key with a length range: the UKEY key label (the token keeps
+ * at most 48 bytes of it). */
+static void string_length_is_checked(void **state)
+{
+	rd_config *c = rd_config_defaults();
+	char conf[128];
+	rd_err e;
+	snprintf(conf, sizeof conf, "[ukey]\nkey_label = %.48s\n",
+		 "0123456789012345678901234567890123456789012345678901234567890");
+	assert_int_equal(rd_config_parse_string(c, conf, "t.conf", NULL), RD_OK);
+	assert_int_equal(strlen(rd_config_str(c, "ukey", "key_label")), 48);
+	assert_int_equal(rd_config_parse_string(c, "[ukey]\nkey_label = 0123456789012345678901234567890123456789012345678\n",
+						"t.conf", &e), RD_E_CONFIG);
+	assert_non_null(strstr(e.field, "t.conf:2"));
+	assert_non_null(strstr(e.msg, "49 bytes"));
+	assert_int_equal(rd_config_parse_string(c, "[ca]\nprofile = \n", "t.conf", NULL), RD_OK); /* no range: empty is fine */
 	rd_config_free(c);
 }
 
@@ -96,17 +116,43 @@ static void utf8_encode_decode_round_trip(void **state)
 	assert_int_equal(rd_utf8_decode((const unsigned char *)"", 0, &cp), -1);
 }
 
+/* rd_grow: the first size, then doubling; the array kept when the request
+ * cannot be met (overflow); contents survive a move. */
+static void grow_doubles_and_refuses_overflow(void **state)
+{
+	size_t cap = 0;
+	int *v = rd_grow(NULL, &cap, 1, sizeof *v, 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 4);
+	for (int i = 0; i < 4; i++)
+		v[i] = i;
+	assert_ptr_equal(rd_grow(v, &cap, 4, sizeof *v, 4), v); /* room already */
+	v = rd_grow(v, &cap, 5, sizeof *v, 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 8);
+	v = rd_grow(v, &cap, 33, sizeof *v, 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 64);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(v[i], i);
+	assert_null(rd_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 4));
+	assert_int_equal(cap, 64);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_apply),
 		cmocka_unit_test(unknown_key_names_file_line_key),
 		cmocka_unit_test(malformed_int_is_error),
+		cmocka_unit_test(string_length_is_checked),
 		cmocka_unit_test(unknown_section_is_error),
 		cmocka_unit_test(values_override_defaults),
 		cmocka_unit_test(time_parse_rejects_impossible_dates),
 		cmocka_unit_test(utf8_counts_characters),
 		cmocka_unit_test(utf8_encode_decode_round_trip),
+		cmocka_unit_test(grow_doubles_and_refuses_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
