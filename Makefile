@@ -6,6 +6,7 @@
 #                   unit and CLI tests again under AddressSanitizer + UBSan
 #   make bench      benchmarks, results appended to build/bench.txt
 #   make fuzz       libFuzzer targets (clang), short runs
+#   make tsan       the CA outbox tests (sender threads) under ThreadSanitizer
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Sources are found by wildcard: a new .c file in a module folder, a new
@@ -68,7 +69,7 @@ FONTS    := share/fonts/NotoSansCJKsc-Regular.otf share/fonts/NotoSansCJKsc-Bold
 PO_FILES := $(wildcard po/zh_CN/*.po)
 MO       := $(BUILD)/locale/zh_CN/LC_MESSAGES/radesk.mo
 
-.PHONY: fonts demo-reset all run check test bench fuzz soak install clean deps tests tools pot lint tidy tidy-lint
+.PHONY: fonts demo-reset all run check test bench fuzz soak tsan install clean deps tests tools pot lint tidy tidy-lint
 all: $(BIN) $(MO)
 
 deps:
@@ -153,6 +154,14 @@ bench: $(BIN) $(BENCH_BIN) $(FONTS)
 soak: tests
 	@SOAK=1 tests/run --build $(BUILD) --only integration
 
+# The outbox's sender threads and its main thread share the pipeline's
+# state: its tests run against a build with ThreadSanitizer, any report
+# failing them.
+tsan:
+	@CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+	 $(MAKE) --no-print-directory -j$(JOBS) BUILD=build-tsan tests
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" tests/run --build build-tsan --only integration ca_outbox
+
 fuzz:
 	@scripts/install-deps
 	@tests/fuzz/run
@@ -199,6 +208,6 @@ demo-reset:
 	rm -rf demo
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-tsan
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests $(BUILD)/tools $(BUILD)/bench -name '*.d' 2>/dev/null)

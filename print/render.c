@@ -712,7 +712,7 @@ rd_code rd_print_render_mem(rd_print_ctx *ctx, const rd_print_request *req, unsi
 	if (!ctx || !req || !req->fields)
 		return rd_fail(e, RD_E_INTERNAL, _("nothing to print"));
 	struct unit units[16];
-	int nunits;
+	int nunits = 0;
 	rd_code rc = plan_units(ctx, req, units, &nunits, e);
 	if (rc)
 		return rc;
