@@ -104,28 +104,35 @@ rd_code rd_audit_append(rd_db *db, time_t at, const char *operator_name, const c
 			 RD_ARGS(rd_int(seq), rd_text(hash)), e, "audit");
 }
 
+/* The columns read_audit reads, in its order. */
+#define AUDIT_COLS "seq, at, operator, action, object, details, prev_hash, hash"
+
+/* One row of a SELECT AUDIT_COLS; the strings live until the next step. */
+static rd_audit_row read_audit(sqlite3_stmt *st)
+{
+	return (rd_audit_row){
+		.seq = sqlite3_column_int64(st, 0),
+		.at = (time_t)sqlite3_column_int64(st, 1),
+		.operator_name = rd_col_text(st, 2),
+		.action = rd_col_text(st, 3),
+		.object = rd_col_text(st, 4),
+		.details = rd_col_text(st, 5),
+		.prev_hash = rd_col_text(st, 6),
+		.hash = rd_col_text(st, 7),
+	};
+}
+
 rd_code rd_audit_each(rd_db *db, time_t since, const char *object, rd_audit_fn fn, void *ud, rd_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
-	const char *sql = object ? "SELECT seq, at, operator, action, object, details, prev_hash, hash FROM audit "
-				   "WHERE at >= ? AND object = ? ORDER BY seq"
-				 : "SELECT seq, at, operator, action, object, details, prev_hash, hash FROM audit "
-				   "WHERE at >= ? ORDER BY seq";
+	const char *sql = object ? "SELECT " AUDIT_COLS " FROM audit WHERE at >= ? AND object = ? ORDER BY seq"
+				 : "SELECT " AUDIT_COLS " FROM audit WHERE at >= ? ORDER BY seq";
 	if (rd_db_query(db, sql, object ? RD_ARGS(rd_int(since), rd_text(object)) : RD_ARGS(rd_int(since)), &st,
 			e) != RD_OK)
 		return RD_E_DATA;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rd_audit_row r = {
-			.seq = sqlite3_column_int64(st, 0),
-			.at = (time_t)sqlite3_column_int64(st, 1),
-			.operator_name = rd_col_text(st, 2),
-			.action = rd_col_text(st, 3),
-			.object = rd_col_text(st, 4),
-			.details = rd_col_text(st, 5),
-			.prev_hash = rd_col_text(st, 6),
-			.hash = rd_col_text(st, 7),
-		};
+		rd_audit_row r = read_audit(st);
 		if (fn(ud, &r))
 			break;
 	}
@@ -207,7 +214,7 @@ int64_t rd_audit_count(rd_db *db)
 rd_code rd_audit_page(rd_db *db, const rd_audit_filter *f, bool backward, int64_t cursor, int limit,
 		      rd_audit_fn fn, void *ud, size_t *n, rd_err *e)
 {
-	static const char cols[] = "seq, at, operator, action, object, details, prev_hash, hash";
+	static const char cols[] = AUDIT_COLS;
 	const char *object = f && f->object && *f->object ? f->object : NULL;
 	const char *op = f && f->operator_name && *f->operator_name ? f->operator_name : NULL;
 	time_t since = f ? f->since : 0;
@@ -240,23 +247,11 @@ rd_code rd_audit_page(rd_db *db, const rd_audit_filter *f, bool backward, int64_
 		sqlite3_bind_int64(st, 4, (int64_t)since);
 	sqlite3_bind_int(st, 5, limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rd_audit_row r = {
-			.seq = sqlite3_column_int64(st, 0),
-			.at = (time_t)sqlite3_column_int64(st, 1),
-			.operator_name = rd_col_text(st, 2),
-			.action = rd_col_text(st, 3),
-			.object = rd_col_text(st, 4),
-			.details = rd_col_text(st, 5),
-			.prev_hash = rd_col_text(st, 6),
-			.hash = rd_col_text(st, 7),
-		};
+		rd_audit_row r = read_audit(st);
 		if (n)
 			(*n)++;
 		if (fn(ud, &r))
 			break;
 	}
-	rd_db_done(db, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return rd_db_fail(db, e, "audit");
-	return RD_OK;
+	return rd_db_rows_end(db, st, rc, e, "audit");
 }
