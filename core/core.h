@@ -106,6 +106,9 @@ void rd_time_iso(time_t t, char out[32]);
 void rd_time_local(time_t t, char out[32]);
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS[Z]" (UTC) -> time_t */
 rd_code rd_time_parse(const char *s, time_t *out, rd_err *e);
+/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" in local time, as screens show times
+ * (rd_time_local).  RD_E_INVALID naming field otherwise. */
+rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_err *e);
 
 /* ---- configuration (INI, inih) -------------------------------------------
  * Known keys are data: core/config_keys.def.  Unknown sections or keys and

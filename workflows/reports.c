@@ -350,34 +350,3 @@ rd_code rd_audit_entries(rd_ctx *ctx, int64_t *entries, rd_err *e)
 	rc = rd_audit_head(ctx->db, entries, hash, e);
 	return rc == RD_E_NOTFOUND ? RD_OK : rc;
 }
-
-rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_err *e)
-{
-	struct tm tm, back;
-	int y, mo, d, h = 0, mi = 0, n = 0, m = 0;
-	memset(&tm, 0, sizeof tm);
-	/* width-bounded fields, the length checked with %n, the ranges below */
-	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) /* NOLINT(cert-err34-c) */
-		goto bad;
-	if (s[n] == ' ' || s[n] == 'T') {
-		if (sscanf(s + n + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5) /* NOLINT(cert-err34-c) */
-			goto bad;
-		n += 1 + m;
-	}
-	if (s[n] || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
-		goto bad;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
-	localtime_r(out, &back);
-	if (*out == (time_t)-1 || back.tm_mday != d) /* 2026-02-30 and the like */
-		goto bad;
-	return RD_OK;
-bad:
-	return rd_fail_at(e, RD_E_INVALID, field, _("'%s' is not a date (YYYY-MM-DD [HH:MM])"),
-			  s ? s : "");
-}

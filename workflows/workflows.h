@@ -837,9 +837,6 @@ rd_code rd_printer_check(rd_ctx *ctx, const char *printer, rd_printer_link *out,
 /* The audit trail a page at a time (rd_audit_page); auditor, admin. */
 rd_code rd_audit_read_page(rd_ctx *ctx, const rd_audit_filter *f, bool backward, int64_t cursor, int limit,
 			   rd_audit_fn fn, void *ud, size_t *n, rd_err *e);
-/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" in local time, as screens show times
- * (rd_time_local).  RD_E_INVALID naming field otherwise. */
-rd_code rd_time_parse_local(const char *s, const char *field, time_t *out, rd_err *e);
 /* Rows in the trail (its recorded head; no walk); auditor, admin. */
 rd_code rd_audit_entries(rd_ctx *ctx, int64_t *entries, rd_err *e);
 

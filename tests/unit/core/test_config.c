@@ -86,6 +86,25 @@ static void time_parse_rejects_impossible_dates(void **state)
 	assert_string_equal(buf, "2026-11-21T09:00:00Z");
 }
 
+/* Local time as screens show it: round trip through rd_time_local, the
+ * same impossible dates refused, the field named. */
+static void time_parse_local_round_trips(void **state)
+{
+	time_t t;
+	char buf[32];
+	rd_err e;
+	assert_int_equal(rd_time_parse_local("2026-11-21 17:30", "since", &t, NULL), RD_OK);
+	rd_time_local(t, buf);
+	assert_string_equal(buf, "2026-11-21 17:30");
+	assert_int_equal(rd_time_parse_local("2026-11-21", "since", &t, NULL), RD_OK);
+	rd_time_local(t, buf);
+	assert_string_equal(buf, "2026-11-21 00:00");
+	assert_int_equal(rd_time_parse_local("2026-02-30", "since", &t, &e), RD_E_INVALID);
+	assert_string_equal(e.field, "since");
+	assert_int_equal(rd_time_parse_local("2026-11-21 24:00", "since", &t, NULL), RD_E_INVALID);
+	assert_int_equal(rd_time_parse_local("2026-11-21 09:30:00", "since", &t, NULL), RD_E_INVALID);
+}
+
 static void utf8_counts_characters(void **state)
 {
 	assert_int_equal(rd_utf8_chars("张三abc"), 5);
@@ -150,6 +169,7 @@ int main(void)
 		cmocka_unit_test(unknown_section_is_error),
 		cmocka_unit_test(values_override_defaults),
 		cmocka_unit_test(time_parse_rejects_impossible_dates),
+		cmocka_unit_test(time_parse_local_round_trips),
 		cmocka_unit_test(utf8_counts_characters),
 		cmocka_unit_test(utf8_encode_decode_round_trip),
 		cmocka_unit_test(grow_doubles_and_refuses_overflow),
