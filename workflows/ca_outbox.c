@@ -926,6 +926,10 @@ typedef struct job {
 	rd_careq_row row;
 	char was[12];                /* the row's state before the claim */
 	char *old_pem;               /* renew/revoke: the current certificate */
+	rd_ca_request req;           /* enroll/renew: the request, made once at the claim */
+	json_t *req_js;              /* holds req's subject strings */
+	rd_code req_rc;              /* when the stored request could not be read */
+	rd_err req_err;
 	outcome o;
 	int stage;                   /* enum job_stage, under the pipeline's lock */
 	rd_code rec_rc;
@@ -951,23 +955,19 @@ static void send_one(rd_ca *ca, job *j)
 {
 	const rd_careq_row *r = &j->row;
 	outcome *o = &j->o;
-	json_t *js = NULL;
-	rd_ca_request req;
 	memset(o, 0, sizeof *o);
 	rd_err_clear(&o->err);
 	if (!strcmp(r->kind, "revoke")) {
 		o->rc = rd_ca_revoke(ca, r->revoke_serial, j->old_pem, r->revoke_reason, &o->err);
 		return;
 	}
-	if ((o->rc = request_of(r, &req, &js, &o->err)) == RD_OK) {
-		if (!strcmp(r->kind, "renew") && !j->old_pem)
-			o->rc = rd_fail_at(&o->err, RD_E_DATA, "certificate",
-					   _("the certificate to renew is not recorded"));
-		else
-			o->rc = rd_ca_fetch_cert(ca, &req, !strcmp(r->kind, "renew") ? j->old_pem : NULL, &o->pem,
-						 &o->err);
-	}
-	json_decref(js);
+	if ((o->rc = j->req_rc) != RD_OK)
+		o->err = j->req_err;
+	else if (!strcmp(r->kind, "renew") && !j->old_pem)
+		o->rc = rd_fail_at(&o->err, RD_E_DATA, "certificate", _("the certificate to renew is not recorded"));
+	else
+		o->rc = rd_ca_fetch_cert(ca, &j->req, !strcmp(r->kind, "renew") ? j->old_pem : NULL, &o->pem,
+					 &o->err);
 }
 
 /* The answer's checks (key, subject, chain, validity), on the main thread:
@@ -975,14 +975,9 @@ static void send_one(rd_ca *ca, job *j)
 static void check_answer(sub *s, job *j)
 {
 	outcome *o = &j->o;
-	json_t *js = NULL;
-	rd_ca_request req;
-	if (o->rc == RD_OK && o->pem) {
-		if ((o->rc = request_of(&j->row, &req, &js, &o->err)) == RD_OK) {
-			o->rc = rd_ca_check_response(s->ca[0], &req, o->pem, &o->cert, &o->err);
-			rd_ca_log_outcome(s->ca[0], &req, o->rc, &o->cert, &o->err);
-		}
-		json_decref(js);
+	if (o->rc == RD_OK && o->pem) { /* so the request was read (send_one) */
+		o->rc = rd_ca_check_response(s->ca[0], &j->req, o->pem, &o->cert, &o->err);
+		rd_ca_log_outcome(s->ca[0], &j->req, o->rc, &o->cert, &o->err);
 	}
 	free(o->pem);
 	o->pem = NULL;
@@ -1001,6 +996,11 @@ static rd_code claim_one(rd_ctx *ctx, job *j, const char *id, long lease_s, rd_e
 		return rc;
 	j->row.attempts++;
 	rd_strlcpy(j->row.state, "sending", sizeof j->row.state);
+	json_decref(j->req_js);
+	j->req_js = NULL;
+	j->req_rc = RD_OK;
+	if (strcmp(j->row.kind, "revoke") != 0) /* read once; the sender and the check use it */
+		j->req_rc = request_of(&j->row, &j->req, &j->req_js, &j->req_err);
 	free(j->old_pem);
 	j->old_pem = NULL;
 	if (strcmp(j->row.kind, "enroll") != 0) {
@@ -1500,8 +1500,10 @@ rd_code rd_ca_submit_some(rd_ctx *ctx, const char *no, size_t max, rd_ca_progres
 out:
 	stop_senders(p, th, started);
 	if (p && p->jobs)
-		for (size_t i = 0; i < p->depth; i++)
+		for (size_t i = 0; i < p->depth; i++) {
 			free(p->jobs[i].old_pem);
+			json_decref(p->jobs[i].req_js);
+		}
 	if (p)
 		free(p->jobs);
 	close_ca(&s);
