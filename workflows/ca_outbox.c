@@ -668,10 +668,12 @@ static rd_code reconcile_some(rd_ctx *ctx, rd_careq_row *rows, size_t max, size_
 			rc = d ? rd_ctx_audit(ctx, "ca.unknown_outcome", r->app_no, d, e)
 			       : rd_fail(e, RD_E_NOMEM, _("out of memory"));
 		free(d);
-		if (rc == RD_OK && (rc = rd_db_commit(ctx->db, e)) == RD_OK)
-			(*settled)++;
-		else if (rc != RD_OK)
+		if (rc == RD_OK)
+			rc = rd_db_commit(ctx->db, e);
+		else
 			rd_db_rollback(ctx->db);
+		if (rc == RD_OK)
+			(*settled)++;
 	}
 	return rc;
 }

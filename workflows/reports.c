@@ -158,18 +158,12 @@ static void csv_put(struct csv *c, const char *s, size_t n)
 {
 	if (c->nomem)
 		return;
-	if (c->len + n + 1 > c->cap) {
-		size_t cap = c->cap ? c->cap : 4096;
-		char *nb;
-		while (c->len + n + 1 > cap)
-			cap *= 2;
-		if (!(nb = realloc(c->buf, cap))) {
-			c->nomem = true;
-			return;
-		}
-		c->buf = nb;
-		c->cap = cap;
+	char *nb = rd_grow(c->buf, &c->cap, c->len + n + 1, 1, 4096);
+	if (!nb) {
+		c->nomem = true;
+		return;
 	}
+	c->buf = nb;
 	memcpy(c->buf + c->len, s, n);
 	c->len += n;
 	c->buf[c->len] = '\0';

@@ -68,16 +68,12 @@ static void put(struct buf *b, const char *s, size_t n)
 {
 	if (b->nomem)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->nomem = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
+	char *np = rd_grow(b->p, &b->cap, b->len + n + 1, 1, 256);
+	if (!np) {
+		b->nomem = true;
+		return;
 	}
+	b->p = np;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
